@@ -136,6 +136,9 @@ class Board:
         this group?" without walking the whole group in the common case.
         """
         cells, neighbours = self.cells, self._neighbours
+        for q in neighbours[index]:  # most groups have a liberty right next to their first stone
+            if cells[q] == EMPTY and q != excluded:
+                return True
         color = cells[index]
         seen = {index}
         stack = [index]

@@ -41,8 +41,7 @@ class Game:
             self.board.put(self.board.index(point), BLACK)
         self.to_move = Color.WHITE if self.handicap_stones else Color.BLACK
         self.moves: list[Move] = []
-        self.captures: dict[Color, int] = {Color.BLACK: 0, Color.WHITE: 0}
-        """Stones each colour has taken off the board (its prisoners)."""
+        self._prisoners = [0, 0, 0]  # indexed by cell value: stones each colour has taken
         self.consecutive_passes = 0
         self.outcome: Optional[Outcome] = None
         self._ko_index = _NO_POINT
@@ -87,6 +86,11 @@ class Game:
         return self.board.size
 
     @property
+    def captures(self) -> dict[Color, int]:
+        """Stones each colour has taken off the board (its prisoners)."""
+        return {Color.BLACK: self._prisoners[BLACK], Color.WHITE: self._prisoners[WHITE]}
+
+    @property
     def komi(self) -> float:
         return self.rules.komi
 
@@ -122,7 +126,7 @@ class Game:
             return []
         return self._place(move, *judged)
 
-    def _judge(self, move: Move) -> Optional[tuple[int, int, list[int], list[int]]]:
+    def _judge(self, move: Move) -> Optional[tuple[int, int, list[int], list[int], int]]:
         """Raise why ``move`` is illegal; else return what placing it does (``None`` for a pass)."""
         if self.outcome is not None or self.consecutive_passes >= 2:
             raise GameOverError(f"{move!r} after the end of play ({self._where()})")
@@ -131,11 +135,12 @@ class Game:
         point = move.point
         if point is None:
             return None
-        size = self.board.size
-        if not (0 <= point.x < size and 0 <= point.y < size):
-            raise OffBoardError(f"{move!r} is outside the {size}x{size} board")
+        x, y = point
         board = self.board
-        index = point.y * size + point.x
+        size = board.size
+        if not (0 <= x < size and 0 <= y < size):
+            raise OffBoardError(f"{move!r} is outside the {size}x{size} board")
+        index = y * size + x
         if board.cells[index] != EMPTY:
             raise OccupiedError(f"{move!r} on a stone ({self._where()})")
         if index == self._ko_index:
@@ -147,12 +152,11 @@ class Game:
             if not self.rules.suicide_allowed:
                 raise SuicideError(f"{move!r} leaves its own stones without liberties ({self._where()})")
             suicided = self._group_if_placed(index, cell)
-        if self._superko:
-            new_hash = board.hash_after(index, cell, captured, suicided)
-            if self._position_key(new_hash, move.color.opponent) in self._seen:
-                kind = "position and player to move" if self._situational else "position"
-                raise SuperkoError(f"{move!r} repeats an earlier {kind} ({self._where()})")
-        return index, cell, captured, suicided
+        new_hash = board.hash_after(index, cell, captured, suicided)
+        if self._superko and self._key_after(new_hash, cell) in self._seen:
+            kind = "position and player to move" if self._situational else "position"
+            raise SuperkoError(f"{move!r} repeats an earlier {kind} ({self._where()})")
+        return index, cell, captured, suicided, new_hash
 
     def push(self, move: Move) -> list[Point]:
         """Make a move that was judged legal before, skipping the checks (fast replay)."""
@@ -167,7 +171,8 @@ class Game:
         suicided: list[int] = []
         if not captured and board.is_self_atari_suicide(index, cell):
             suicided = self._group_if_placed(index, cell)
-        return self._place(move, index, cell, captured, suicided)
+        return self._place(move, index, cell, captured, suicided,
+                           board.hash_after(index, cell, captured, suicided))
 
     def legality(self, move: Move) -> Optional[str]:
         """``None`` if ``move`` is legal now, else the reason it is not."""
@@ -219,30 +224,51 @@ class Game:
         self.to_move = color.opponent
 
     def _place(
-        self, move: Move, index: int, cell: int, captured: Sequence[int], suicided: Sequence[int]
+        self,
+        move: Move,
+        index: int,
+        cell: int,
+        captured: Sequence[int],
+        suicided: Sequence[int],
+        new_hash: int,
     ) -> list[Point]:
         board = self.board
-        board.put(index, cell)
-        board.remove(captured)
-        board.remove(suicided)
-        color = move.color
-        self.captures[color] += len(captured)
-        self.captures[color.opponent] += len(suicided)
+        cells = board.cells
+        cells[index] = cell
+        for i in captured:
+            cells[i] = EMPTY
+        for i in suicided:
+            cells[i] = EMPTY
+        board.zobrist_hash = new_hash
+        if captured:
+            self._prisoners[cell] += len(captured)
+        if suicided:
+            self._prisoners[cell ^ 3] += len(suicided)
         self.moves.append(move)
         self.consecutive_passes = 0
-        self.to_move = color.opponent
-        self._ko_index = _NO_POINT
+        self.to_move = Color.WHITE if cell == BLACK else Color.BLACK
+        ko = _NO_POINT
         if len(captured) == 1:
-            # A lone stone with the captured point as its only liberty: the classic ko shape.
-            cells = board.cells
-            enemy = cell ^ 3
-            ko = captured[0]
-            if all(q == ko or cells[q] == enemy for q in board.neighbours(index)):
-                self._ko_index = ko
+            # A lone stone whose only liberty is the point it just emptied: the classic ko shape.
+            taken, enemy = captured[0], cell ^ 3
+            for q in board.neighbours(index):
+                if q != taken and cells[q] != enemy:
+                    break
+            else:
+                ko = taken
+        self._ko_index = ko
         if self._superko:
-            self._seen.add(self._position_key(board.zobrist_hash, self.to_move))
-        removed = list(captured) + list(suicided)
-        return [board.point(i) for i in removed]
+            self._seen.add(self._key_after(new_hash, cell))
+        if not captured and not suicided:
+            return []
+        size = board.size
+        return [Point(i % size, i // size) for removed in (captured, suicided) for i in removed]
+
+    def _key_after(self, board_hash: int, mover: int) -> int:
+        """The superko key of a position reached by a move of ``mover`` (the other side to play)."""
+        if self._situational and mover == BLACK:
+            return board_hash ^ WHITE_TO_MOVE_KEY
+        return board_hash
 
     def _group_if_placed(self, index: int, cell: int) -> list[int]:
         board = self.board
@@ -257,7 +283,7 @@ class Game:
         twin.__dict__.update(self.__dict__)
         twin.board = self.board.copy()
         twin.moves = self.moves[:]
-        twin.captures = dict(self.captures)
+        twin._prisoners = self._prisoners[:]
         twin._seen = set(self._seen)
         return twin
 

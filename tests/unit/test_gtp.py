@@ -198,18 +198,23 @@ def test_loadsgf(engine: GtpEngine, tmp_path: Path) -> None:
         engine.loadsgf(tmp_path / "missing.sgf")
 
 
+_MIDGAME_19 = "Q16 D4 Q3 D16 K10 C10 R10 O17 F17 E14 N3 L4 G3 C6 J16 P9 O11 F11".split()
+
+
 @needs_gnugo
 def test_timeout_kills_process() -> None:
     eng = GtpEngine(["--level", "10"], timeout=10)
     try:
         eng.boardsize(19)
-        for color, vertex in [("black", "Q16"), ("white", "D4"), ("black", "Q3"), ("white", "D16")]:
-            eng.play(color, vertex)
+        # A scattered middle-game position: genmove at level 10 takes ~0.75 s
+        # here (opening moves come from the fuseki book in ~20 ms).
+        for i, vertex in enumerate(_MIDGAME_19):
+            eng.play("black" if i % 2 == 0 else "white", vertex)
         pid = eng.pid
         assert pid is not None
         t0 = time.monotonic()
         with pytest.raises(EngineTimeout):
-            eng.genmove("black", timeout=0.02)
+            eng.genmove("black", timeout=0.05)
         assert time.monotonic() - t0 < 2
         assert not eng.is_running and eng.pid is None
         assert _gone(pid)
