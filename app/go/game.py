@@ -222,6 +222,9 @@ class Game:
         self.consecutive_passes += 1
         self._ko_index = _NO_POINT
         self.to_move = color.opponent
+        if self._situational:
+            # The same stones with the other side to move is a situation that now existed.
+            self._seen.add(self._position_key(self.board.zobrist_hash, self.to_move))
 
     def _place(
         self,

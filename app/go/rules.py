@@ -14,7 +14,8 @@ class KoRule(enum.Enum):
     POSITIONAL = "positional"
     """No move may recreate any earlier board position."""
     SITUATIONAL = "situational"
-    """No move may recreate an earlier board position with the same player to move."""
+    """No move may recreate an earlier board position with the same player to move; positions
+    left by a pass count (as in GNU Go and the AGA's wording)."""
 
 
 class Scoring(enum.Enum):
