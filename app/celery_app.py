@@ -1,0 +1,68 @@
+"""The Celery application: configuration, queues and routes.
+
+Task modules are named as strings (``include``) so that ``app`` never imports ``tasks``.
+Human moves and lobby work go to the ``moves`` queue; the AI engine works on its own ``bot``
+queue so a slow engine never delays a human move.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from celery import Celery
+from kombu import Queue
+
+from app.config import Settings
+
+TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo"]
+MOVES_QUEUE = "moves"
+BOT_QUEUE = "bot"
+
+
+def create_celery(settings: Optional[Settings] = None) -> Celery:
+    settings = settings or Settings.from_env()
+    prefix = f"{settings.key_prefix}:celery:"
+    celery = Celery("bugout", include=TASK_MODULES)
+    celery.conf.update(
+        broker_url=settings.broker,
+        result_backend=settings.result_backend,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_accept_content=["json"],
+        # A task is acknowledged after it ran, so a worker that dies mid-task loses nothing:
+        # the message is given again after the visibility timeout. Tasks are idempotent.
+        task_acks_late=True,
+        # A prefork child killed mid-task is retried (bounded by max_retries), not requeued forever.
+        task_retry_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout_s,
+            "unacked_restore_interval": max(1, settings.visibility_timeout_s // 3),
+            "unacked_restore_throttle": 1,
+            "global_keyprefix": prefix,
+        },
+        result_backend_transport_options={"global_keyprefix": prefix},
+        broker_connection_retry_on_startup=True,
+        # Events reach clients through Redis pub/sub; results are kept only for callers that ask.
+        task_ignore_result=True,
+        result_expires=settings.result_expires_s,
+        task_default_queue=MOVES_QUEUE,
+        task_queues=[Queue(MOVES_QUEUE), Queue(BOT_QUEUE)],
+        task_routes={"bugout.bot.*": {"queue": BOT_QUEUE}},
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        task_send_sent_event=False,
+        broker_heartbeat=0,
+        timezone="UTC",
+    )
+    celery.conf.bugout_settings = settings
+    return celery
+
+
+celery = create_celery()
+
+
+def settings_of(app: Celery) -> Settings:
+    settings: Settings = app.conf.bugout_settings
+    return settings

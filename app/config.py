@@ -1,0 +1,62 @@
+"""Settings from the environment, read once into a frozen dataclass.
+
+Layered as in Flask's tutorial: defaults here, then the environment, then explicit overrides
+(tests pass ``Settings.from_env(KEY_PREFIX=...)``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any, Mapping, Optional
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str = DEFAULT_REDIS_URL
+    broker_url: Optional[str] = None
+    """Celery broker; defaults to ``redis_url``."""
+    result_backend_url: Optional[str] = None
+    """Celery results; defaults to ``redis_url``."""
+    state_redis_url: Optional[str] = None
+    """Game state, lobby, event history and pub/sub; defaults to ``redis_url``."""
+    key_prefix: str = "bugout"
+    """Prefix of every Redis key and channel, Celery's included, so stacks can share a server."""
+    game_ttl_s: int = 24 * 3600
+    """Game data expires this long after the last activity (the original's privacy promise)."""
+    invite_ttl_s: int = 24 * 3600
+    event_history: int = 1000
+    """Events kept per game for clients catching up."""
+    public_url: str = "http://localhost:5000"
+    """Base of invitation links."""
+    visibility_timeout_s: int = 30
+    """A task taken by a worker that died is given to another after this long."""
+    result_expires_s: int = 600
+    fault_pause_s: float = 0.0
+    """Fault injection for tests: a move task pauses this long before saving."""
+
+    @property
+    def broker(self) -> str:
+        return self.broker_url or self.redis_url
+
+    @property
+    def result_backend(self) -> str:
+        return self.result_backend_url or self.redis_url
+
+    @property
+    def state_url(self) -> str:
+        return self.state_redis_url or self.redis_url
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f.name.upper())
+            if raw is None or raw == "":
+                continue
+            kind = type(f.default) if f.default is not None else str
+            values[f.name] = kind(raw) if kind in (int, float) else raw
+        return replace(cls(**values), **overrides)

@@ -1,0 +1,696 @@
+"""The game aggregate: seats, settings, moves, phase and version of one game. Pure.
+
+Every command is a function ``(state, ...) -> Decision``: the new state to save (or ``None`` when
+nothing changes) and the events to deliver. Tasks load the state, call one of these, and save the
+decision atomically; nothing here touches Redis, Celery or Flask.
+
+Each change of state increments ``version`` once, and every event it causes carries that version,
+so a client can tell what it missed.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable, Optional
+
+from app import go
+from app.events import Delivery, Json, coord, event_id, move_json, moves_json, points_json
+from app.go import Color, IllegalMoveError, Move, Point
+from app.go.life import suggest_dead
+
+PUBLIC = "Public"
+PRIVATE = "Private"
+BOT = "bot"
+"""The seat value of the AI opponent (never a client id: those are UUIDs)."""
+
+
+class Phase(str, enum.Enum):
+    WAITING = "waiting"
+    """For an opponent to join."""
+    COLORS = "colors"
+    """Both players are here; they are choosing colours."""
+    PLAYING = "playing"
+    SCORING = "scoring"
+    """Two passes ended play; players agree on dead stones."""
+    OVER = "over"
+
+
+class ColorPref(str, enum.Enum):
+    BLACK = "Black"
+    WHITE = "White"
+    ANY = "Any"
+
+
+class Rejected(Exception):
+    """A command that cannot be applied; carries the reply for the client and changes nothing."""
+
+    def __init__(self, reason: str, reply: Optional[Delivery] = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reply = reply
+
+
+def encode_move(move: Move) -> str:
+    """``Bdp`` (SGF letters: column, row from the top) or ``W`` for a pass: compact in Redis."""
+    if move.point is None:
+        return move.color.letter
+    return move.color.letter + chr(97 + move.point.x) + chr(97 + move.point.y)
+
+
+def decode_move(text: str) -> Move:
+    color = Color.BLACK if text[0] == "B" else Color.WHITE
+    if len(text) == 1:
+        return Move(color, None)
+    return Move(color, Point(ord(text[1]) - 97, ord(text[2]) - 97))
+
+
+@dataclass
+class GameState:
+    game_id: str
+    board_size: int
+    creator: str
+    visibility: str = PUBLIC
+    rules: str = "chinese"
+    komi: float = 7.5
+    handicap: int = 0
+    invite: Optional[str] = None
+    players: list[str] = field(default_factory=list)
+    """Client ids (or ``bot``) in the order they joined."""
+    black: Optional[str] = None
+    white: Optional[str] = None
+    bot_level: Optional[int] = None
+    color_prefs: dict[str, str] = field(default_factory=dict)
+    phase: Phase = Phase.WAITING
+    moves: list[str] = field(default_factory=list)
+    version: int = 0
+    dead: list[tuple[int, int]] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    undo_requested_by: Optional[str] = None
+    result: Optional[str] = None
+    end_reason: Optional[str] = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    # -- persistence ---------------------------------------------------------------------------
+    def to_json(self) -> Json:
+        data = asdict(self)
+        data["phase"] = self.phase.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: Json) -> GameState:
+        data = dict(data)
+        data["phase"] = Phase(data["phase"])
+        data["dead"] = [tuple(p) for p in data.get("dead", [])]
+        return cls(**data)
+
+    # -- derived -------------------------------------------------------------------------------
+    def rule_set(self) -> go.RuleSet:
+        return go.preset(self.rules).with_komi(self.komi)
+
+    def board(self) -> go.Game:
+        """The position, rebuilt from moves that were judged when they were made."""
+        return _replay(self)
+
+    def seat_of(self, client_id: str) -> Optional[Color]:
+        if self.black == client_id:
+            return Color.BLACK
+        if self.white == client_id:
+            return Color.WHITE
+        return None
+
+    def seated(self, color: Color) -> Optional[str]:
+        return self.black if color is Color.BLACK else self.white
+
+    def opponent_of(self, client_id: str) -> Optional[str]:
+        others = [p for p in self.players if p != client_id]
+        return others[0] if others else None
+
+    def human_players(self) -> tuple[str, ...]:
+        return tuple(p for p in self.players if p != BOT)
+
+    @property
+    def has_bot(self) -> bool:
+        return BOT in self.players
+
+    @property
+    def turn(self) -> int:
+        """The 1-based number of the next move, as the protocol counts."""
+        return len(self.moves) + 1
+
+
+# A replayed board per game, reused while its moves are a prefix of the state's: in a game in
+# progress each task then replays one move instead of the whole game.
+_BOARDS: dict[str, tuple[tuple[str, ...], go.Game]] = {}
+_BOARD_CACHE_LIMIT = 512
+
+
+def _replay(state: GameState) -> go.Game:
+    cached = _BOARDS.get(state.game_id)
+    if cached is not None:
+        moves, board = cached
+        n = len(moves)
+        if n <= len(state.moves) and tuple(state.moves[:n]) == moves and board.size == state.board_size:
+            game = board.copy()
+            _push_all(game, state.moves[n:])
+            _remember(state, game)
+            return game.copy()
+    game = go.Game(state.board_size, state.rule_set(), state.handicap)
+    _push_all(game, state.moves)
+    _remember(state, game)
+    return game.copy()
+
+
+def _push_all(game: go.Game, encoded: list[str]) -> None:
+    for text in encoded:
+        if game.passes_ended_play:
+            game.resume()
+        game.push(decode_move(text))
+
+
+def _remember(state: GameState, game: go.Game) -> None:
+    if len(_BOARDS) >= _BOARD_CACHE_LIMIT:
+        _BOARDS.pop(next(iter(_BOARDS)))
+    _BOARDS[state.game_id] = (tuple(state.moves), game)
+
+
+@dataclass
+class Decision:
+    state: Optional[GameState]
+    """The state to save, or ``None`` when nothing changes."""
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+Coin = Callable[[], bool]
+
+
+def fair_coin() -> bool:
+    """``True`` for heads; from ``secrets``, unlike the original whose coin always fell one way."""
+    return secrets.randbelow(2) == 1
+
+
+# -- lobby ------------------------------------------------------------------------------------
+
+
+def new_game(
+    game_id: str,
+    creator: str,
+    board_size: int = 19,
+    visibility: str = PUBLIC,
+    invite: Optional[str] = None,
+    rules: str = "chinese",
+    komi: Optional[float] = None,
+    handicap: int = 0,
+    now: Optional[float] = None,
+) -> GameState:
+    """A game waiting for its second player. Raises ``go.InvalidSetupError`` for bad settings."""
+    rule_set = go.preset(rules)
+    if komi is not None:
+        rule_set = rule_set.with_komi(komi)
+    go.Game(board_size, rule_set, handicap)  # validates size, handicap and komi
+    stamp = time.time() if now is None else now
+    return GameState(
+        game_id=game_id,
+        board_size=board_size,
+        creator=creator,
+        visibility=visibility,
+        rules=rule_set.name,
+        komi=rule_set.komi,
+        handicap=handicap,
+        invite=invite,
+        players=[creator],
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def _changed(state: GameState, now: Optional[float] = None) -> GameState:
+    new = replace(
+        state,
+        players=list(state.players),
+        color_prefs=dict(state.color_prefs),
+        moves=list(state.moves),
+        dead=list(state.dead),
+        accepted=list(state.accepted),
+        version=state.version + 1,
+        updated_at=time.time() if now is None else now,
+    )
+    return new
+
+
+def waiting_event(state: GameState, link: Optional[str]) -> Delivery:
+    return Delivery(
+        {
+            "type": "WaitForOpponent",
+            "gameId": state.game_id,
+            "eventId": event_id(),
+            "visibility": state.visibility,
+            "link": link,
+            "version": state.version,
+        },
+        clients=(state.creator,),
+    )
+
+
+def join(state: GameState, client_id: str) -> Decision:
+    """The second player arrives: both get GameReady."""
+    if state.phase is not Phase.WAITING:
+        raise Rejected("game_started")
+    if client_id in state.players:
+        raise Rejected("same_client")
+    new = _changed(state)
+    new.players.append(client_id)
+    new.phase = Phase.COLORS
+    ready = {
+        "type": "GameReady",
+        "gameId": new.game_id,
+        "eventId": event_id(),
+        "boardSize": new.board_size,
+        "version": new.version,
+    }
+    return Decision(new, [Delivery(ready, clients=new.human_players())])
+
+
+def attach_bot(state: GameState, bot_color: Color, level: int) -> Decision:
+    """Seat the AI opponent against the creator; play starts at once."""
+    if state.phase is not Phase.WAITING:
+        raise Rejected("game_started")
+    new = _changed(state)
+    new.players.append(BOT)
+    new.bot_level = level
+    if bot_color is Color.WHITE:
+        new.black, new.white = state.creator, BOT
+    else:
+        new.black, new.white = BOT, state.creator
+    new.phase = Phase.PLAYING
+    deliveries = [
+        Delivery(
+            {"type": "BotAttached", "gameId": new.game_id, "player": bot_color.value, "version": new.version},
+            clients=(state.creator,),
+        ),
+        Delivery(
+            {"type": "YourColor", "gameId": new.game_id, "yourColor": bot_color.opponent.value,
+             "version": new.version},
+            clients=(state.creator,),
+        ),
+    ]
+    return Decision(new, deliveries)
+
+
+def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin = fair_coin) -> Decision:
+    """Record a preference; when both players have one, seat them and tell each their colour.
+
+    Compatible preferences are honoured; equal ones, or both ``Any``, are settled by the coin.
+    """
+    if client_id not in state.players:
+        raise Rejected("not_a_player")
+    if state.phase is not Phase.COLORS:
+        raise Rejected("colors_already_chosen" if state.phase is not Phase.WAITING else "no_opponent_yet")
+    new = _changed(state)
+    new.color_prefs[client_id] = pref.value
+    if len(new.color_prefs) < 2:
+        return Decision(new)
+    first, second = new.players[0], new.players[1]
+    a, b = ColorPref(new.color_prefs[first]), ColorPref(new.color_prefs[second])
+    if a is ColorPref.BLACK and b is not ColorPref.BLACK or a is ColorPref.ANY and b is ColorPref.WHITE:
+        first_is_black = True
+    elif a is ColorPref.WHITE and b is not ColorPref.WHITE or a is ColorPref.ANY and b is ColorPref.BLACK:
+        first_is_black = False
+    else:
+        first_is_black = coin()
+    new.black, new.white = (first, second) if first_is_black else (second, first)
+    new.phase = Phase.PLAYING
+    deliveries = [
+        Delivery(
+            {"type": "YourColor", "gameId": new.game_id, "yourColor": color.value, "version": new.version},
+            clients=(client,),
+        )
+        for client, color in ((new.black, Color.BLACK), (new.white, Color.WHITE))
+        if client is not None
+    ]
+    return Decision(new, deliveries)
+
+
+# -- play -------------------------------------------------------------------------------------
+
+
+def move_rejected(state: GameState, client_id: str, req_id: Optional[str], player: Optional[str],
+                  point: Optional[Point], reason: str, message: str = "") -> Delivery:
+    return Delivery(
+        {
+            "type": "MoveRejected",
+            "gameId": state.game_id,
+            "replyTo": req_id,
+            "eventId": event_id(),
+            "player": player,
+            "coord": coord(point),
+            "reason": reason,
+            "message": message,
+        },
+        clients=(client_id,),
+    )
+
+
+def make_move(
+    state: GameState,
+    client_id: str,
+    req_id: Optional[str],
+    claimed: Optional[Color],
+    point: Optional[Point],
+) -> Decision:
+    """Judge a move (``point`` ``None`` is a pass) by the seat of ``client_id``.
+
+    The ``claimed`` colour from the client is only checked, never trusted.
+    """
+    seat = state.seat_of(client_id)
+    claimed_name = claimed.value if claimed else None
+
+    def reject(reason: str, message: str = "") -> Decision:
+        return Decision(None, [move_rejected(state, client_id, req_id, claimed_name, point, reason, message)])
+
+    if seat is None:
+        reason = "not_a_player" if client_id not in state.players else "not_started"
+        return reject(reason, "you are not seated in this game")
+    if claimed is not None and claimed is not seat:
+        return reject("not_a_player", f"you play {seat.value}, not {claimed.value}")
+    if state.phase is Phase.OVER:
+        return reject("game_over", f"the game ended {state.result}")
+    if state.phase not in (Phase.PLAYING, Phase.SCORING):
+        return reject("not_started", "colours are not chosen yet")
+    board = state.board()
+    resumed = state.phase is Phase.SCORING
+    new = _changed(state)
+    deliveries: list[Delivery] = []
+    if resumed:
+        board.resume()
+        new.phase = Phase.PLAYING
+        new.dead, new.accepted = [], []
+        if board.to_move is not seat:
+            # Resuming out of turn: the other side's turn is taken as a pass, as in the record.
+            implied_pass = Move(board.to_move, None)
+            board.play(implied_pass)
+            new.moves.append(encode_move(implied_pass))
+    move = Move(seat, point)
+    try:
+        captured = board.play(move)
+    except IllegalMoveError as illegal:
+        return reject(illegal.reason, str(illegal))
+    new.moves.append(encode_move(move))
+    new.undo_requested_by = None
+    made = {
+        "type": "MoveMade",
+        "gameId": new.game_id,
+        "replyTo": req_id,
+        "eventId": event_id(),
+        "player": seat.value,
+        "coord": coord(point),
+        "captured": points_json(captured),
+        "turn": len(new.moves),
+        "playerUp": board.to_move.value,
+        "version": new.version,
+    }
+    deliveries.append(Delivery(made, game=new.game_id))
+    if board.passes_ended_play:
+        new.phase = Phase.SCORING
+        new.dead = sorted(tuple(p) for p in suggest_dead(board.board))  # type: ignore[misc]
+        deliveries.append(scoring_event(new, board))
+    return Decision(new, deliveries)
+
+
+def scoring_event(state: GameState, board: go.Game) -> Delivery:
+    score = board.score(Point(*p) for p in state.dead)
+    return Delivery(
+        {
+            "type": "ScoringPhase",
+            "gameId": state.game_id,
+            "eventId": event_id(),
+            "dead": [{"x": x, "y": y} for x, y in state.dead],
+            "accepted": list(state.accepted),
+            "score": score_json(score),
+            "version": state.version,
+        },
+        game=state.game_id,
+    )
+
+
+def score_json(score: go.Score) -> Json:
+    return {
+        "black": score.black,
+        "white": score.white,
+        "komi": score.komi,
+        "scoring": score.scoring.value,
+        "blackStones": score.black_stones,
+        "whiteStones": score.white_stones,
+        "blackTerritory": points_json(score.black_territory_points),
+        "whiteTerritory": points_json(score.white_territory_points),
+        "blackPrisoners": score.black_prisoners,
+        "whitePrisoners": score.white_prisoners,
+        "result": score.result,
+    }
+
+
+def _seated_player(state: GameState, client_id: str) -> Color:
+    seat = state.seat_of(client_id)
+    if seat is None:
+        raise Rejected("not_a_player")
+    return seat
+
+
+def toggle_dead(state: GameState, client_id: str, point: Point) -> Decision:
+    """Mark or unmark the whole group at ``point`` as dead; any acceptance is withdrawn."""
+    _seated_player(state, client_id)
+    if state.phase is not Phase.SCORING:
+        raise Rejected("not_scoring")
+    board = state.board()
+    if not point.on_board(state.board_size) or board.board[point] is None:
+        raise Rejected("not_a_stone")
+    group = {tuple(board.board.point(i)) for i in board.board.group(board.board.index(point))}
+    new = _changed(state)
+    dead = set(new.dead)
+    dead = dead - group if group <= dead else dead | group
+    new.dead = sorted(dead)  # type: ignore[arg-type]
+    new.accepted = []
+    return Decision(new, [scoring_event(new, board)])
+
+
+def accept_score(state: GameState, client_id: str) -> Decision:
+    """Agree to the count; when both players (a bot always agrees) have, the game is over."""
+    seat = _seated_player(state, client_id)
+    if state.phase is not Phase.SCORING:
+        raise Rejected("not_scoring")
+    new = _changed(state)
+    if seat.value not in new.accepted:
+        new.accepted.append(seat.value)
+    if state.has_bot:
+        for color in Color:
+            if state.seated(color) == BOT and color.value not in new.accepted:
+                new.accepted.append(color.value)
+    board = state.board()
+    if len(new.accepted) < 2:
+        return Decision(new, [scoring_event(new, board)])
+    score = board.score(Point(*p) for p in new.dead)
+    return _finish(new, score.result, "score", extra={"score": score_json(score)})
+
+
+def _finish(new: GameState, result: str, reason: str, extra: Optional[Json] = None) -> Decision:
+    new.phase = Phase.OVER
+    new.result, new.end_reason = result, reason
+    new.undo_requested_by = None
+    payload = {
+        "type": "GameOver",
+        "gameId": new.game_id,
+        "eventId": event_id(),
+        "result": result,
+        "reason": reason,
+        "version": new.version,
+        **(extra or {}),
+    }
+    return Decision(new, [Delivery(payload, game=new.game_id, clients=new.human_players())])
+
+
+def resign(state: GameState, client_id: str) -> Decision:
+    seat = _seated_player(state, client_id)
+    if state.phase not in (Phase.PLAYING, Phase.SCORING):
+        raise Rejected("game_over" if state.phase is Phase.OVER else "not_started")
+    new = _changed(state)
+    return _finish(new, f"{seat.opponent.letter}+R", "resignation")
+
+
+def quit_game(state: GameState, client_id: str) -> Decision:
+    """The player leaves. A waiting game is cancelled; a game under way is forfeited."""
+    if client_id not in state.players:
+        raise Rejected("not_a_player")
+    if state.phase is Phase.OVER:
+        raise Rejected("game_over")
+    new = _changed(state)
+    opponent = state.opponent_of(client_id)
+    deliveries = []
+    if opponent is not None and opponent != BOT:
+        deliveries.append(Delivery({"type": "OpponentQuit", "gameId": state.game_id, "version": new.version},
+                                   clients=(opponent,)))
+    if state.phase is Phase.WAITING or (state.phase is Phase.COLORS):
+        decision = _finish(new, "Void", "cancelled")
+    else:
+        seat = state.seat_of(client_id)
+        winner = seat.opponent if seat else Color.BLACK
+        decision = _finish(new, f"{winner.letter}+F", "quit")
+    decision.deliveries[:0] = deliveries
+    return decision
+
+
+# -- undo -------------------------------------------------------------------------------------
+
+
+def _moves_view(state: GameState) -> list[Move]:
+    return [decode_move(m) for m in state.moves]
+
+
+def _undone(new: GameState, count: int) -> Decision:
+    del new.moves[len(new.moves) - count :]
+    new.undo_requested_by = None
+    board = new.board()
+    payload = {
+        "type": "MoveUndone",
+        "gameId": new.game_id,
+        "playerUp": board.to_move.value,
+        "turn": new.turn,
+        "moves": moves_json(board.moves),
+        "version": new.version,
+    }
+    return Decision(new, [Delivery(payload, game=new.game_id)])
+
+
+def undo_rejected(state: GameState, client_id: str, player: Optional[str], reason: str) -> Delivery:
+    return Delivery(
+        {"type": "UndoRejected", "gameId": state.game_id, "player": player, "reason": reason},
+        clients=(client_id,),
+    )
+
+
+def request_undo(state: GameState, client_id: str) -> Decision:
+    """Against the AI: take back its reply and the player's move at once. Between humans: ask."""
+    seat = state.seat_of(client_id)
+    if seat is None:
+        return Decision(None, [undo_rejected(state, client_id, None, "not_a_player")])
+    if state.phase is not Phase.PLAYING:
+        return Decision(None, [undo_rejected(state, client_id, seat.value, "not_playing")])
+    moves = _moves_view(state)
+    own = [i for i, m in enumerate(moves) if m.color is seat]
+    if not own:
+        return Decision(None, [undo_rejected(state, client_id, seat.value, "nothing_to_undo")])
+    if state.has_bot:
+        if len(moves) >= 2 and moves[-1].color is not seat and moves[-2].color is seat:
+            return _undone(_changed(state), 2)
+        return Decision(None, [undo_rejected(state, client_id, seat.value, "bot_to_move")])
+    if state.undo_requested_by is not None:
+        return Decision(None, [undo_rejected(state, client_id, seat.value, "undo_pending")])
+    new = _changed(state)
+    new.undo_requested_by = seat.value
+    payload = {"type": "UndoRequested", "gameId": state.game_id, "player": seat.value, "version": new.version}
+    return Decision(new, [Delivery(payload, game=state.game_id)])
+
+
+def answer_undo(state: GameState, client_id: str, accept: bool) -> Decision:
+    """The opponent of the requester accepts (moves are taken back to the requester's turn)
+    or refuses (the requester gets UndoRejected)."""
+    seat = _seated_player(state, client_id)
+    requester = state.undo_requested_by
+    if requester is None or requester == seat.value:
+        raise Rejected("no_undo_request")
+    new = _changed(state)
+    requester_color = Color(requester)
+    if not accept:
+        new.undo_requested_by = None
+        asker = state.seated(requester_color)
+        return Decision(new, [undo_rejected(state, asker, requester, "refused")] if asker else [])
+    moves = _moves_view(state)
+    last_own = max(i for i, m in enumerate(moves) if m.color is requester_color)
+    return _undone(new, len(moves) - last_own)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str] = None) -> Json:
+    """The whole game as one ``GameState`` event; ``yourColor`` only for a seated viewer."""
+    board = state.board()
+    seat = state.seat_of(viewer) if viewer else None
+    score = None
+    if state.phase is Phase.SCORING:
+        score = score_json(board.score(Point(*p) for p in state.dead))
+    return {
+        "type": "GameState",
+        "gameId": state.game_id,
+        "version": state.version,
+        "phase": state.phase.value,
+        "boardSize": state.board_size,
+        "rules": state.rules,
+        "komi": state.komi,
+        "handicap": state.handicap,
+        "handicapStones": points_json(board.handicap_stones),
+        "visibility": state.visibility,
+        "link": link if viewer == state.creator and state.phase is Phase.WAITING else None,
+        "playerUp": board.to_move.value,
+        "turn": state.turn,
+        "moves": moves_json(board.moves),
+        "stones": {c.value: points_json(board.board.stones(c)) for c in Color},
+        "captures": {c.value: n for c, n in board.captures.items()},
+        "players": {
+            c.value: (None if state.seated(c) is None else ("bot" if state.seated(c) == BOT else "human"))
+            for c in Color
+        },
+        "botLevel": state.bot_level,
+        "yourColor": seat.value if seat else None,
+        "dead": [{"x": x, "y": y} for x, y in state.dead],
+        "accepted": list(state.accepted),
+        "score": score,
+        "undoRequestedBy": state.undo_requested_by,
+        "result": state.result,
+        "endReason": state.end_reason,
+    }
+
+
+def history(state: GameState, req_id: Optional[str], client_id: str) -> Delivery:
+    board = state.board()
+    return Delivery(
+        {
+            "type": "HistoryProvided",
+            "gameId": state.game_id,
+            "replyTo": req_id,
+            "eventId": event_id(),
+            "moves": moves_json(board.moves),
+            "version": state.version,
+        },
+        clients=(client_id,),
+    )
+
+
+def sync_reply(state: GameState, req_id: Optional[str], client_id: str) -> Delivery:
+    board = state.board()
+    return Delivery(
+        {
+            "type": "SyncReply",
+            "gameId": state.game_id,
+            "replyTo": req_id,
+            "playerUp": board.to_move.value,
+            "turn": state.turn,
+            "moves": moves_json(board.moves),
+            "version": state.version,
+            "phase": state.phase.value,
+        },
+        clients=(client_id,),
+    )
+
+
+def lost_own_move(state: GameState, client_id: str, player: Color, turn: int) -> bool:
+    """Whether the client's last move (``player`` at ``turn``) is its own that never arrived.
+
+    This is how the original recovered moves lost in flight: the client believes it played move
+    ``n`` while the server's game has only ``n - 1`` moves and awaits exactly that player.
+    """
+    if state.phase is not Phase.PLAYING or state.seat_of(client_id) is not player:
+        return False
+    return turn == len(state.moves) + 1 and state.board().to_move is player

@@ -1,0 +1,277 @@
+"""Redis persistence of games, the lobby, invitations and event history.
+
+One game is a hash ``{prefix}:game:{id}`` with its ``version`` and its JSON ``state``. A change is
+saved by a Lua script that checks the version it was computed from (compare-and-set), writes the
+state, appends the change's events to the game's history, records the reply to the request that
+caused it, applies a few side writes (client index, invitation use, lobby), refreshes the TTLs and
+publishes the events: all in one atomic step, so a move is stored and announced exactly once.
+Key shapes and lifetimes are listed in ``docs/data-model.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
+
+import redis
+
+from app.config import Settings
+from app.events import Delivery, Json
+from app.game import GameState
+
+
+class Keys:
+    """Every key and channel name, in one place."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def game(self, game_id: str) -> str:
+        return f"{self.prefix}:game:{game_id}"
+
+    def game_prefix(self) -> str:
+        return f"{self.prefix}:game:"
+
+    def events(self, game_id: str) -> str:
+        return f"{self.prefix}:game:{game_id}:events"
+
+    def replies(self, game_id: str) -> str:
+        return f"{self.prefix}:game:{game_id}:replies"
+
+    def client_game(self, client_id: str) -> str:
+        return f"{self.prefix}:client:{client_id}:game"
+
+    def invite(self, compact_id: str) -> str:
+        return f"{self.prefix}:invite:{compact_id}"
+
+    def lobby(self, board_size: int) -> str:
+        return f"{self.prefix}:lobby:public:{board_size}"
+
+    def game_channel(self, game_id: str) -> str:
+        return f"{self.prefix}:ch:game:{game_id}"
+
+    def client_channel(self, client_id: str) -> str:
+        return f"{self.prefix}:ch:client:{client_id}"
+
+    def channel_prefix(self) -> str:
+        return f"{self.prefix}:ch:"
+
+
+@dataclass(frozen=True)
+class SideWrite:
+    """A write that must happen in the same atomic step as a state change."""
+
+    op: str  # "set" (with TTL), "del", "lrem"
+    key: str
+    value: str = ""
+
+
+_SAVE = """
+-- KEYS: state, events, replies
+-- ARGV: expected version ('' for a new game), new version, state json, ttl, history cap,
+--       history entry, reply field, reply json, n deliveries, n side writes,
+--       then (channel, payload) pairs, then (op, key, value) triples
+local current = redis.call('HGET', KEYS[1], 'version')
+if current == false then current = '' end
+if current ~= ARGV[1] then return 0 end
+local ttl = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+redis.call('EXPIRE', KEYS[2], ttl)
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[3], ARGV[7], ARGV[8])
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ttl) end
+local n_deliveries = tonumber(ARGV[9])
+local n_writes = tonumber(ARGV[10])
+local i = 11
+for _ = 1, n_writes do
+  local op, key, value = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if op == 'set' then redis.call('SET', key, value, 'EX', ttl)
+  elseif op == 'del' then redis.call('DEL', key)
+  elseif op == 'lrem' then redis.call('LREM', key, 0, value) end
+  i = i + 3
+end
+for _ = 1, n_deliveries do
+  redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+return 1
+"""
+
+_FIND_PUBLIC = """
+-- KEYS: lobby list, state key of the game to create if nobody waits
+-- ARGV: client id, new game id, new state json, ttl, game key prefix
+local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+for _, entry in ipairs(entries) do
+  local sep = string.find(entry, '|', 1, true)
+  local game_id = string.sub(entry, 1, sep - 1)
+  local client_id = string.sub(entry, sep + 1)
+  if redis.call('EXISTS', ARGV[5] .. game_id) == 0 then
+    redis.call('LREM', KEYS[1], 0, entry)
+  elseif client_id == ARGV[1] then
+    return {'waiting', game_id}
+  else
+    redis.call('LREM', KEYS[1], 0, entry)
+    return {'paired', game_id}
+  end
+end
+redis.call('HSET', KEYS[2], 'version', '0', 'state', ARGV[3])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+redis.call('RPUSH', KEYS[1], ARGV[2] .. '|' .. ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return {'queued', ARGV[2]}
+"""
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(payload, separators=(",", ":"))
+
+
+class GameStore:
+    def __init__(self, client: redis.Redis, settings: Settings) -> None:
+        self.redis = client
+        self.settings = settings
+        self.keys = Keys(settings.key_prefix)
+        self._save = client.register_script(_SAVE)
+        self._find_public = client.register_script(_FIND_PUBLIC)
+
+    @classmethod
+    def connect(cls, settings: Settings) -> GameStore:
+        return cls(redis.Redis.from_url(settings.state_url, decode_responses=True), settings)
+
+    # -- games ---------------------------------------------------------------------------------
+    def load(self, game_id: str) -> Optional[GameState]:
+        raw = self.redis.hget(self.keys.game(game_id), "state")
+        return None if raw is None else GameState.from_json(json.loads(raw))
+
+    def save(
+        self,
+        state: GameState,
+        expected_version: Optional[int],
+        deliveries: Sequence[Delivery] = (),
+        reply: Optional[tuple[str, Json]] = None,
+        writes: Sequence[SideWrite] = (),
+    ) -> bool:
+        """Save ``state`` if the stored version is still ``expected_version`` (``None``: new).
+
+        Returns ``False`` when another change got there first; the caller reloads and retries.
+        """
+        keys = self.keys
+        history = dumps({"v": state.version, "events": [d.payload for d in deliveries if d.game]})
+        routed = list(self._routes(deliveries))
+        args: list[Any] = [
+            "" if expected_version is None else str(expected_version),
+            str(state.version),
+            dumps(state.to_json()),
+            self.settings.game_ttl_s,
+            self.settings.event_history,
+            history,
+            reply[0] if reply else "",
+            dumps(reply[1]) if reply else "",
+            len(routed),
+            len(writes),
+        ]
+        for write in writes:
+            args += [write.op, write.key, write.value]
+        for channel, payload in routed:
+            args += [channel, payload]
+        saved = self._save(keys=[keys.game(state.game_id), keys.events(state.game_id),
+                                 keys.replies(state.game_id)], args=args)
+        return bool(saved)
+
+    def create(self, state: GameState, deliveries: Sequence[Delivery] = (),
+               writes: Sequence[SideWrite] = ()) -> bool:
+        return self.save(state, None, deliveries, writes=writes)
+
+    # -- replies and events --------------------------------------------------------------------
+    def reply_field(self, client_id: str, req_id: str) -> str:
+        return f"{client_id}:{req_id}"
+
+    def reply_for(self, game_id: str, client_id: str, req_id: str) -> Optional[Json]:
+        raw = self.redis.hget(self.keys.replies(game_id), self.reply_field(client_id, req_id))
+        return None if raw is None else json.loads(raw)
+
+    def remember_reply(self, game_id: str, client_id: str, req_id: str, payload: Json) -> Json:
+        """Record a reply that changed nothing (a rejection); the first one recorded wins."""
+        key = self.keys.replies(game_id)
+        field = self.reply_field(client_id, req_id)
+        pipe = self.redis.pipeline()
+        pipe.hsetnx(key, field, dumps(payload))
+        pipe.hget(key, field)
+        pipe.expire(key, self.settings.game_ttl_s)
+        _, stored, _ = pipe.execute()
+        return json.loads(stored)
+
+    def publish(self, deliveries: Iterable[Delivery]) -> None:
+        routed = list(self._routes(deliveries))
+        if not routed:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for channel, payload in routed:
+            pipe.publish(channel, payload)
+        pipe.execute()
+
+    def _routes(self, deliveries: Iterable[Delivery]) -> Iterable[tuple[str, str]]:
+        for delivery in deliveries:
+            payload = dumps(delivery.payload)
+            if delivery.game:
+                yield self.keys.game_channel(delivery.game), payload
+            for client in delivery.clients:
+                yield self.keys.client_channel(client), payload
+
+    def events_since(self, game_id: str, version: int) -> Optional[list[Json]]:
+        """The game events after ``version``, or ``None`` if the kept history does not reach back."""
+        entries = [json.loads(e) for e in self.redis.lrange(self.keys.events(game_id), 0, -1)]
+        if not entries:
+            return None
+        if entries[0]["v"] > version + 1:
+            return None
+        return [event for entry in entries if entry["v"] > version for event in entry["events"]]
+
+    # -- clients, invitations, lobby -----------------------------------------------------------
+    def current_game(self, client_id: str) -> Optional[str]:
+        return self.redis.get(self.keys.client_game(client_id))
+
+    def seat_client(self, client_id: str, game_id: str) -> SideWrite:
+        return SideWrite("set", self.keys.client_game(client_id), game_id)
+
+    def resolve_invite(self, compact_id: str) -> Optional[str]:
+        return self.redis.get(self.keys.invite(compact_id))
+
+    def use_invite(self, compact_id: str) -> SideWrite:
+        return SideWrite("del", self.keys.invite(compact_id))
+
+    def invite_write(self, compact_id: str, game_id: str) -> SideWrite:
+        return SideWrite("set", self.keys.invite(compact_id), game_id)
+
+    def leave_lobby(self, board_size: int, game_id: str, client_id: str) -> SideWrite:
+        return SideWrite("lrem", self.keys.lobby(board_size), f"{game_id}|{client_id}")
+
+    def find_public(self, board_size: int, client_id: str, new_state: GameState) -> tuple[str, str]:
+        """Pair with a waiting player of another client, or queue ``new_state`` as waiting.
+
+        Returns ``("paired", game_id)``, ``("waiting", game_id)`` (this client already waits) or
+        ``("queued", game_id)``; one atomic step, so two callers can never both queue or both pair.
+        """
+        keys = self.keys
+        outcome, game_id = self._find_public(
+            keys=[keys.lobby(board_size), keys.game(new_state.game_id)],
+            args=[client_id, new_state.game_id, dumps(new_state.to_json()), self.settings.game_ttl_s,
+                  keys.game_prefix()],
+        )
+        return outcome, game_id
+
+    def waiting_public(self, board_size: int) -> list[tuple[str, str]]:
+        entries = self.redis.lrange(self.keys.lobby(board_size), 0, -1)
+        return [tuple(e.split("|", 1)) for e in entries]  # type: ignore[misc]
+
+    def delete_everything(self) -> int:
+        """Remove every key under this store's prefix (tests and resets only)."""
+        removed = 0
+        for key in self.redis.scan_iter(match=f"{self.settings.key_prefix}:*", count=1000):
+            removed += self.redis.delete(key)
+        return removed

@@ -1,0 +1,100 @@
+"""What every game task does: load, decide, save with compare-and-set, retry on conflict."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import Callable, Optional, Sequence
+
+from app.celery_app import celery, settings_of
+from app.events import Delivery, error
+from app.game import Decision, GameState, Rejected
+from app.store import GameStore, SideWrite
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 200
+"""Each failed attempt means another change was saved, so the game moved on; this only bounds
+pathological contention."""
+
+
+@functools.cache
+def store() -> GameStore:
+    return GameStore.connect(settings_of(celery))
+
+
+def tell(client_id: str, payload: dict) -> None:
+    store().publish([Delivery(payload, clients=(client_id,))])
+
+
+def tell_error(client_id: str, code: str, message: str, reply_to: Optional[str] = None) -> None:
+    tell(client_id, error(code, message, reply_to))
+
+
+Command = Callable[[GameState], Decision]
+
+
+def apply(
+    game_id: str,
+    client_id: str,
+    command: Command,
+    *,
+    req_id: Optional[str] = None,
+    writes: Callable[[GameState], Sequence[SideWrite]] = lambda state: (),
+    idempotent: bool = False,
+    silent: bool = False,
+) -> str:
+    """Run ``command`` on the stored game until its decision is saved against the version it saw.
+
+    With ``idempotent`` and a ``req_id``, a request seen before (a redelivered task, a client
+    resending) is answered with the recorded reply and changes nothing. With ``silent``, a
+    rejection is returned to the caller instead of being told to the client.
+    """
+    games = store()
+    for _ in range(MAX_ATTEMPTS):
+        state = games.load(game_id)
+        if state is None:
+            if silent:
+                return "unknown_game"
+            tell_error(client_id, "unknown_game", f"no game {game_id} (it may have expired)", req_id)
+            return "unknown_game"
+        if idempotent and req_id:
+            seen = games.reply_for(game_id, client_id, req_id)
+            if seen is not None:
+                tell(client_id, seen)
+                return "duplicate"
+        try:
+            decision = command(state)
+        except Rejected as rejected:
+            if silent:
+                return rejected.reason
+            if rejected.reply is not None:
+                games.publish([rejected.reply])
+            else:
+                tell_error(client_id, rejected.reason, f"{rejected.reason} in game {game_id}", req_id)
+            return rejected.reason
+        if decision.state is None:
+            # Nothing changes: a rejection. Recorded once so a resend gets the same answer.
+            replies = decision.deliveries
+            if idempotent and req_id and replies:
+                first = games.remember_reply(game_id, client_id, req_id, replies[0].payload)
+                replies = [Delivery(first, clients=(client_id,))] + list(replies[1:])
+            games.publish(replies)
+            return "rejected"
+        reply = None
+        if idempotent and req_id and decision.deliveries:
+            reply = (games.reply_field(client_id, req_id), decision.deliveries[0].payload)
+        pause_for_fault_injection()
+        if games.save(decision.state, state.version, decision.deliveries, reply, writes(decision.state)):
+            return "saved"
+    raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
+
+
+def pause_for_fault_injection() -> None:
+    """Tests that kill a worker mid-task set ``FAULT_PAUSE_S``; it marks the moment in Redis."""
+    pause = settings_of(celery).fault_pause_s
+    if pause > 0:
+        games = store()
+        games.redis.incr(f"{games.keys.prefix}:fault:paused")
+        time.sleep(pause)

@@ -1,0 +1,105 @@
+"""Lobby: public matchmaking per board size, private invitations, games against the AI."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Optional
+
+from app import game
+from app.celery_app import celery
+from app.events import event_id
+from app.go import InvalidSetupError
+from app.game import PRIVATE, PUBLIC, GameState
+
+from .common import apply, store, tell, tell_error
+
+PUBLIC_BOARD_SIZES = (9, 13, 19)
+
+
+def invitation_link(compact_id: str) -> str:
+    return f"{store().settings.public_url.rstrip('/')}/?join={compact_id}"
+
+
+def new_compact_id() -> str:
+    """128 random bits, URL-safe: unguessable, unlike the original's Hashids of the game id."""
+    return secrets.token_urlsafe(16)
+
+
+def _seat_players(state: GameState) -> list:
+    return [store().seat_client(client, state.game_id) for client in state.human_players()]
+
+
+@celery.task(name="bugout.lobby.find_public_game")
+def find_public_game(client_id: str, board_size: int = 19) -> str:
+    if board_size not in PUBLIC_BOARD_SIZES:
+        tell_error(client_id, "bad_board_size", f"public games are {PUBLIC_BOARD_SIZES}, not {board_size}")
+        return "bad_board_size"
+    games = store()
+    for _ in range(10):
+        waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC)
+        outcome, game_id = games.find_public(board_size, client_id, waiting)
+        if outcome == "queued":
+            games.redis.set(games.keys.client_game(client_id), game_id, ex=games.settings.game_ttl_s)
+            games.publish([game.waiting_event(waiting, None)])
+            return "queued"
+        if outcome == "waiting":
+            state = games.load(game_id)
+            if state is not None:
+                games.publish([game.waiting_event(state, None)])
+            return "waiting"
+        result = apply(game_id, client_id, lambda s: game.join(s, client_id), writes=_seat_players, silent=True)
+        if result == "saved":
+            return "paired"
+        # The waiting player left between the pairing and the join: look again.
+    tell_error(client_id, "lobby_busy", "could not find a public game; try again")
+    return "lobby_busy"
+
+
+@celery.task(name="bugout.lobby.create_private_game")
+def create_private_game(
+    client_id: str,
+    board_size: int = 19,
+    rules: str = "chinese",
+    komi: Optional[float] = None,
+    handicap: int = 0,
+) -> str:
+    games = store()
+    compact_id = new_compact_id()
+    try:
+        state = game.new_game(str(uuid.uuid4()), client_id, board_size, PRIVATE, compact_id, rules, komi, handicap)
+    except (InvalidSetupError, ValueError) as bad:
+        tell_error(client_id, "bad_settings", str(bad))
+        return "bad_settings"
+    games.create(
+        state,
+        [game.waiting_event(state, invitation_link(compact_id))],
+        writes=[games.invite_write(compact_id, state.game_id), games.seat_client(client_id, state.game_id)],
+    )
+    return state.game_id
+
+
+def _private_rejected(client_id: str, compact_id: str) -> str:
+    tell(client_id, {"type": "PrivateGameRejected", "gameId": compact_id, "eventId": event_id()})
+    return "rejected"
+
+
+@celery.task(name="bugout.lobby.join_private_game")
+def join_private_game(client_id: str, compact_id: str) -> str:
+    games = store()
+    game_id = games.resolve_invite(compact_id)
+    state = games.load(game_id) if game_id else None
+    if state is None:
+        return _private_rejected(client_id, compact_id)
+    if state.creator == client_id and state.phase is game.Phase.WAITING:
+        # The creator came back to their own link (a reload): keep waiting, same link.
+        games.publish([game.waiting_event(state, invitation_link(compact_id))])
+        return "waiting"
+    result = apply(
+        state.game_id,
+        client_id,
+        lambda s: game.join(s, client_id),
+        writes=lambda s: [games.use_invite(compact_id), *_seat_players(s)],
+        silent=True,
+    )
+    return "joined" if result == "saved" else _private_rejected(client_id, compact_id)

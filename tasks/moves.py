@@ -1,0 +1,64 @@
+"""Moves and the end of a game: play, pass, resign, quit, dead stones, agreement."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from app import game
+from app.celery_app import celery
+from app.go import Color, Point
+
+from .colors import game_of
+from .common import apply, store
+
+
+def _point(coord: Optional[dict]) -> Optional[Point]:
+    return None if coord is None else Point(int(coord["x"]), int(coord["y"]))
+
+
+@celery.task(name="bugout.moves.make_move")
+def make_move(game_id: str, client_id: str, req_id: Optional[str], player: Optional[str],
+              coord: Optional[dict]) -> str:
+    """Judge one move exactly once per request id, whatever the redeliveries and resends."""
+    claimed = Color(player) if player else None
+    point = _point(coord)
+    return apply(
+        game_id,
+        client_id,
+        lambda s: game.make_move(s, client_id, req_id, claimed, point),
+        req_id=req_id,
+        idempotent=True,
+    )
+
+
+@celery.task(name="bugout.moves.resign")
+def resign(client_id: str, game_id: Optional[str] = None) -> str:
+    found = game_of(client_id, game_id)
+    return apply(found, client_id, lambda s: game.resign(s, client_id)) if found else "no_game"
+
+
+@celery.task(name="bugout.moves.quit_game")
+def quit_game(client_id: str, game_id: Optional[str] = None) -> str:
+    found = game_of(client_id, game_id)
+    if found is None:
+        return "no_game"
+    games = store()
+    return apply(
+        found,
+        client_id,
+        lambda s: game.quit_game(s, client_id),
+        writes=lambda s: [games.leave_lobby(s.board_size, s.game_id, s.creator)]
+        if s.visibility == game.PUBLIC else [],
+    )
+
+
+@celery.task(name="bugout.moves.toggle_dead")
+def toggle_dead(client_id: str, game_id: str, coord: dict) -> str:
+    point = _point(coord)
+    assert point is not None
+    return apply(game_id, client_id, lambda s: game.toggle_dead(s, client_id, point))
+
+
+@celery.task(name="bugout.moves.accept_score")
+def accept_score(client_id: str, game_id: str) -> str:
+    return apply(game_id, client_id, lambda s: game.accept_score(s, client_id))

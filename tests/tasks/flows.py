@@ -1,0 +1,48 @@
+"""Steps shared by the task tests: pair two players, seat them, play."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Optional
+
+from tasks import colors, lobby, moves
+
+from .conftest import Player
+
+
+def paired_public(a: Player, b: Player, board_size: int = 9) -> str:
+    lobby.find_public_game.delay(a.client_id, board_size)
+    game_id = a.wait("WaitForOpponent")["gameId"]
+    a.follow(game_id)
+    b.follow(game_id)
+    lobby.find_public_game.delay(b.client_id, board_size)
+    a.wait("GameReady", gameId=game_id)
+    b.wait("GameReady", gameId=game_id)
+    return game_id
+
+
+def seated(black: Player, white: Player, board_size: int = 9) -> str:
+    """A public game with ``black`` and ``white`` seated as named."""
+    game_id = paired_public(black, white, board_size)
+    colors.choose_color_pref.delay(black.client_id, "Black")
+    colors.choose_color_pref.delay(white.client_id, "White")
+    assert black.wait("YourColor", gameId=game_id)["yourColor"] == "BLACK"
+    assert white.wait("YourColor", gameId=game_id)["yourColor"] == "WHITE"
+    return game_id
+
+
+def send_move(player: Player, game_id: str, color: Optional[str], x: Optional[int], y: Optional[int] = None,
+              req_id: Optional[str] = None) -> str:
+    req_id = req_id or str(uuid.uuid4())
+    coord = None if x is None else {"x": x, "y": y}
+    moves.make_move.delay(game_id, player.client_id, req_id, color, coord)
+    return req_id
+
+
+def answer(player: Player, req_id: str) -> dict[str, Any]:
+    return player.wait_for(lambda p: p.get("replyTo") == req_id and p["type"] in ("MoveMade", "MoveRejected"))
+
+
+def play(player: Player, game_id: str, color: Optional[str], x: Optional[int], y: Optional[int] = None) -> dict[str, Any]:
+    """Send a move and return the answer to it (MoveMade or MoveRejected)."""
+    return answer(player, send_move(player, game_id, color, x, y))
