@@ -51,6 +51,7 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
         task_queues=[Queue(MOVES_QUEUE), Queue(BOT_QUEUE)],
         task_routes={"bugout.bot.*": {"queue": BOT_QUEUE}},
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         worker_send_task_events=False,
         task_send_sent_event=False,
         broker_heartbeat=0,

@@ -35,7 +35,9 @@ class Settings:
     """A task taken by a worker that died is given to another after this long."""
     result_expires_s: int = 600
     fault_pause_s: float = 0.0
-    """Fault injection for tests: a move task pauses this long before saving."""
+    """Fault injection for tests: a game task pauses this long at ``fault_pause_at``."""
+    fault_pause_at: str = "before_save"
+    """``before_save`` or ``after_save``."""
 
     @property
     def broker(self) -> str:

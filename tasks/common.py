@@ -85,16 +85,18 @@ def apply(
         reply = None
         if idempotent and req_id and decision.deliveries:
             reply = (games.reply_field(client_id, req_id), decision.deliveries[0].payload)
-        pause_for_fault_injection()
+        pause_for_fault_injection("before_save")
         if games.save(decision.state, state.version, decision.deliveries, reply, writes(decision.state)):
+            pause_for_fault_injection("after_save")
             return "saved"
     raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
 
 
-def pause_for_fault_injection() -> None:
-    """Tests that kill a worker mid-task set ``FAULT_PAUSE_S``; it marks the moment in Redis."""
-    pause = settings_of(celery).fault_pause_s
-    if pause > 0:
+def pause_for_fault_injection(point: str) -> None:
+    """Tests that kill a worker mid-task set ``FAULT_PAUSE_S`` and ``FAULT_PAUSE_AT``; the pause
+    is marked in Redis so the test knows when to strike."""
+    settings = settings_of(celery)
+    if settings.fault_pause_s > 0 and settings.fault_pause_at == point:
         games = store()
         games.redis.incr(f"{games.keys.prefix}:fault:paused")
-        time.sleep(pause)
+        time.sleep(settings.fault_pause_s)

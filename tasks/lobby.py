@@ -103,3 +103,33 @@ def join_private_game(client_id: str, compact_id: str) -> str:
         silent=True,
     )
     return "joined" if result == "saved" else _private_rejected(client_id, compact_id)
+
+
+BOT_LEVELS = {"KataGoOneStar": 1, "KataGoTwoStars": 4, "KataGoThreeStars": 7, "KataGoFourStars": 10}
+"""The original's bot names, kept for compatibility, mapped to GNU Go levels."""
+
+
+@celery.task(name="bugout.lobby.attach_bot")
+def attach_bot(
+    client_id: str,
+    bot_color: str = "WHITE",
+    board_size: int = 19,
+    bot: str = "KataGoOneStar",
+    rules: str = "chinese",
+    komi: Optional[float] = None,
+    handicap: int = 0,
+) -> str:
+    """A game against the AI: created and started at once."""
+    from app.go import Color
+
+    games = store()
+    try:
+        level = BOT_LEVELS[bot]
+        state = game.new_game(str(uuid.uuid4()), client_id, board_size, PRIVATE, None, rules, komi, handicap)
+    except (KeyError, InvalidSetupError, ValueError) as bad:
+        tell_error(client_id, "bad_settings", f"cannot start a bot game: {bad}")
+        return "bad_settings"
+    decision = game.attach_bot(state, Color(bot_color), level)
+    assert decision.state is not None
+    games.create(decision.state, decision.deliveries, writes=[games.seat_client(client_id, state.game_id)])
+    return state.game_id

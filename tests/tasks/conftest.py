@@ -15,6 +15,12 @@ import redis
 from app.store import GameStore, Keys
 
 
+def keys_prefix() -> str:
+    import os
+
+    return os.environ["KEY_PREFIX"]
+
+
 @pytest.fixture(scope="session")
 def celery_session_app():
     import celery.contrib.testing.tasks  # noqa: F401  (the ping task the worker fixture waits on)
@@ -48,35 +54,42 @@ Payload = dict[str, Any]
 
 
 class Listener:
-    """Collects the events published to some channels, like a web process's relay does."""
+    """Collects the events published to some channels, like a web process's relay does.
+
+    One thread reads the subscription; ``subscribe`` returns once Redis confirmed it, so nothing
+    published afterwards can be missed.
+    """
 
     def __init__(self, url: str) -> None:
-        self._pubsub = redis.Redis.from_url(url, decode_responses=True).pubsub(ignore_subscribe_messages=True)
+        self._pubsub = redis.Redis.from_url(url, decode_responses=True).pubsub()
         self._lock = threading.Condition()
         self.received: dict[str, list[Payload]] = {}
-        self._thread: Optional[threading.Thread] = None
+        self._confirmed: set[str] = set()
+        self._closed = False
+        self._pubsub.subscribe(f"{keys_prefix()}:ch:listener-start")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def subscribe(self, *channels: str) -> None:
         self._pubsub.subscribe(*channels)
-        for _ in channels:  # wait for the confirmations so nothing published after this is missed
-            while True:
-                message = self._pubsub.get_message(timeout=1.0, ignore_subscribe_messages=False)
-                if message and message["type"] == "subscribe":
-                    break
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
+        with self._lock:
+            if not self._lock.wait_for(lambda: set(channels) <= self._confirmed, timeout=10):
+                raise AssertionError(f"Redis did not confirm the subscription to {channels}")
 
     def _run(self) -> None:
-        while True:
+        while not self._closed:
             try:
                 message = self._pubsub.get_message(timeout=0.2)
-            except (redis.ConnectionError, ValueError, AttributeError):
+            except (redis.ConnectionError, ValueError, AttributeError, RuntimeError):
                 return
-            if message and message["type"] == "message":
-                with self._lock:
+            if not message:
+                continue
+            with self._lock:
+                if message["type"] == "subscribe":
+                    self._confirmed.add(message["channel"])
+                elif message["type"] == "message":
                     self.received.setdefault(message["channel"], []).append(json.loads(message["data"]))
-                    self._lock.notify_all()
+                self._lock.notify_all()
 
     def wait(self, channels: list[str], match: Callable[[Payload], bool], timeout: float = 10.0) -> Payload:
         deadline = time.monotonic() + timeout
@@ -99,6 +112,8 @@ class Listener:
             return list(self.received.get(channel, []))
 
     def close(self) -> None:
+        self._closed = True
+        self._thread.join(timeout=2)
         self._pubsub.close()
 
 
