@@ -508,7 +508,7 @@ def _finish(new: GameState, result: str, reason: str, extra: Optional[Json] = No
         "version": new.version,
         **(extra or {}),
     }
-    return Decision(new, [Delivery(payload, game=new.game_id, clients=new.human_players())])
+    return Decision(new, [Delivery(payload, game=new.game_id)])
 
 
 def resign(state: GameState, client_id: str) -> Decision:

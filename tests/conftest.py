@@ -15,8 +15,12 @@ os.environ["KEY_PREFIX"] = RUN_PREFIX
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ["PUBLIC_URL"] = "http://bugout.test"
 
+from typing import Any  # noqa: E402
+
 import pytest  # noqa: E402
 import redis  # noqa: E402
+
+from app.store import GameStore  # noqa: E402
 
 pytest_plugins = ("celery.contrib.pytest",)
 
@@ -33,3 +37,32 @@ def _clean_prefix_after_run(redis_url: str):
     for key in client.scan_iter(match=f"{RUN_PREFIX}*", count=1000):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def celery_session_app():
+    import celery.contrib.testing.tasks  # noqa: F401  (the ping task the worker fixture waits on)
+
+    from app.celery_app import celery
+
+    celery.loader.import_default_modules()
+    # Our tasks answer through pub/sub and keep no results; the readiness ping must keep its own.
+    celery.tasks["celery.ping"].ignore_result = False
+    return celery
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters() -> dict[str, Any]:
+    return {"queues": ("moves", "bot"), "perform_ping_check": True}
+
+
+@pytest.fixture(scope="session")
+def worker(celery_session_worker):
+    return celery_session_worker
+
+
+@pytest.fixture(scope="session")
+def games(celery_session_app) -> GameStore:
+    from app.celery_app import settings_of
+
+    return GameStore.connect(settings_of(celery_session_app))

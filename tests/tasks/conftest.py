@@ -21,35 +21,6 @@ def keys_prefix() -> str:
     return os.environ["KEY_PREFIX"]
 
 
-@pytest.fixture(scope="session")
-def celery_session_app():
-    import celery.contrib.testing.tasks  # noqa: F401  (the ping task the worker fixture waits on)
-
-    from app.celery_app import celery
-
-    celery.loader.import_default_modules()
-    # Our tasks answer through pub/sub and keep no results; the readiness ping must keep its own.
-    celery.tasks["celery.ping"].ignore_result = False
-    return celery
-
-
-@pytest.fixture(scope="session")
-def celery_worker_parameters() -> dict[str, Any]:
-    return {"queues": ("moves", "bot"), "perform_ping_check": True}
-
-
-@pytest.fixture(scope="session")
-def worker(celery_session_worker):
-    return celery_session_worker
-
-
-@pytest.fixture(scope="session")
-def games(celery_session_app) -> GameStore:
-    from app.celery_app import settings_of
-
-    return GameStore.connect(settings_of(celery_session_app))
-
-
 Payload = dict[str, Any]
 
 

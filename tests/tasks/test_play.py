@@ -122,11 +122,14 @@ def test_quitting_while_waiting_cancels_and_leaves_the_lobby(new_player, games) 
     waiter, later = new_player(), new_player()
     lobby.find_public_game.delay(waiter.client_id, 13)
     game_id = waiter.wait("WaitForOpponent")["gameId"]
+    waiter.follow(game_id)
     moves.quit_game.delay(waiter.client_id)
     assert waiter.wait("GameOver")["result"] == "Void"
     assert (game_id, waiter.client_id) not in games.waiting_public(13)
     lobby.find_public_game.delay(later.client_id, 13)
-    assert later.wait("WaitForOpponent")["gameId"] != game_id
+    later_game = later.wait("WaitForOpponent")["gameId"]
+    assert later_game != game_id
+    later.follow(later_game)
     moves.quit_game.delay(later.client_id)
     later.wait("GameOver")
 

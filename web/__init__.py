@@ -1,0 +1,76 @@
+"""The web front: a Flask application factory with the websocket gateway and a few pages."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Optional
+
+import redis
+from flask import Flask
+
+from app.config import Settings
+from app.store import GameStore
+
+from .extensions import sock
+from .presence import Presence
+from .relay import Relay
+
+
+class ProcessState:
+    """Per-process resources, made on first use (after gunicorn forked the worker)."""
+
+    def __init__(self, settings: Settings, config: dict[str, Any]) -> None:
+        self.settings = settings
+        self.config = config
+        self._lock = threading.Lock()
+        self._store: Optional[GameStore] = None
+        self._relay: Optional[Relay] = None
+        self._presence: Optional[Presence] = None
+
+    def store(self) -> GameStore:
+        with self._lock:
+            if self._store is None:
+                self._store = GameStore.connect(self.settings)
+            return self._store
+
+    def relay(self) -> Relay:
+        store = self.store()
+        with self._lock:
+            if self._relay is None:
+                client = redis.Redis.from_url(self.settings.state_url, health_check_interval=30)
+                self._relay = Relay(client, store.keys.client_channel(""))
+            return self._relay
+
+    def presence(self) -> Presence:
+        store = self.store()
+        with self._lock:
+            if self._presence is None:
+                self._presence = Presence(store.redis, store.keys, self.config["PRESENCE_STALE_S"])
+            return self._presence
+
+
+def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        RATE_LIMIT_PER_S=20.0,
+        RATE_LIMIT_BURST=40.0,
+        FLOOD_DISCONNECT_AFTER=200,
+        HEARTBEAT_S=10.0,
+        PRESENCE_STALE_S=30.0,
+        HEALTH_PING_TIMEOUT_S=1.0,
+        # Server pings every 25 s; a peer that misses one is closed, so a dead connection is
+        # noticed within a minute. Frames up to 1 MiB reach our own 16 KiB check and get an Error.
+        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 1024 * 1024},
+    )
+    app.config.from_prefixed_env("BUGOUT")
+    if test_config:
+        app.config.update(test_config)
+    settings = Settings.from_env()
+    app.extensions["bugout"] = ProcessState(settings, app.config)
+
+    from . import gateway, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(gateway.bp)
+    sock.init_app(app)
+    return app

@@ -1,0 +1,249 @@
+"""The ``/gateway`` websocket: parse and validate, authorize, enqueue, relay.
+
+A connection never waits on a task's result: the answer comes back as an event on Redis, through
+this process's relay, to the connection's outbox, and its single writer sends it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+import uuid
+from typing import Any, Callable, Optional
+
+from flask import Blueprint, current_app
+from simple_websocket import ConnectionClosed
+
+from app.events import error
+from tasks import colors, lobby, moves, sync, undo
+
+from . import messages as m
+from .extensions import sock
+from .presence import Presence
+from .relay import Relay
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("gateway", __name__)
+
+POLICY_VIOLATION = 1008
+OUTBOX_LIMIT = 1000
+
+
+class RateLimit:
+    """A token bucket: ``rate`` frames a second on average, bursts up to ``burst``."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.stamp = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Connection:
+    """One websocket: its identity, the games it follows, its outbox and its writer."""
+
+    def __init__(self, ws: Any, relay: Relay, presence: Presence, config: dict[str, Any]) -> None:
+        self.ws = ws
+        self.relay = relay
+        self.presence = presence
+        self.keys = presence.keys
+        self.connection_id = str(uuid.uuid4())
+        self.client_id: Optional[str] = None
+        self.board_sizes: dict[str, int] = {}
+        self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
+        self.over_limit = 0
+        self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
+        self.heartbeat_s = config["HEARTBEAT_S"]
+        self._last_limit_error = 0.0
+        self._outbox: queue.Queue[Optional[str]] = queue.Queue(maxsize=OUTBOX_LIMIT)
+        self._writer = threading.Thread(target=self._write, name="ws-writer", daemon=True)
+        self._closed = False
+
+    # -- the socket's life ---------------------------------------------------------------------
+    def serve(self) -> None:
+        self._writer.start()
+        try:
+            while not self._closed:
+                frame = self.ws.receive(timeout=self.heartbeat_s)
+                if frame is None:
+                    self._heartbeat()
+                    continue
+                if not self.limit.allow():
+                    self._throttle()
+                    continue
+                self.handle(frame)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._closed = True
+        self.relay.detach(self)
+        if self.client_id:
+            self.presence.leave(self.client_id, self.connection_id)
+        try:
+            self._outbox.put_nowait(None)
+        except queue.Full:
+            pass
+
+    def _throttle(self) -> None:
+        self.over_limit += 1
+        if self.over_limit >= self.flood_limit:
+            log.warning("gateway: closing a flooding connection (%s)", self.client_id)
+            self.ws.close(reason=POLICY_VIOLATION, message="too many frames")
+            raise ConnectionClosed(POLICY_VIOLATION, "too many frames")
+        now = time.monotonic()
+        if now - self._last_limit_error > 1.0:
+            self._last_limit_error = now
+            self.send(error("rate_limited", "too many frames; slow down or be disconnected"))
+
+    def _heartbeat(self) -> None:
+        if self.client_id:
+            self.presence.beat(self.client_id, self.connection_id)
+
+    # -- writing -------------------------------------------------------------------------------
+    def send(self, payload: dict[str, Any]) -> None:
+        self.deliver(json.dumps(payload, separators=(",", ":")))
+
+    def deliver(self, text: str) -> None:
+        try:
+            self._outbox.put_nowait(text)
+        except queue.Full:
+            # A client that reads nothing must not make the process hold its events forever.
+            log.warning("gateway: outbox full, closing (%s)", self.client_id)
+            self._closed = True
+            self.ws.close(reason=POLICY_VIOLATION, message="not reading")
+
+    def _write(self) -> None:
+        while True:
+            text = self._outbox.get()
+            if text is None:
+                return
+            try:
+                self.ws.send(text)
+            except (ConnectionClosed, OSError):
+                self._closed = True
+                return
+
+    def on_client_event(self, event: dict[str, Any]) -> None:
+        """A client-channel event names a game: follow that game's channel from now on."""
+        game_id = event.get("gameId")
+        if not isinstance(game_id, str) or event.get("type") == "PrivateGameRejected":
+            return
+        if isinstance(event.get("boardSize"), int):
+            self.board_sizes[game_id] = event["boardSize"]
+        self.relay.attach(self.keys.game_channel(game_id), self, wait=False)
+
+    # -- reading -------------------------------------------------------------------------------
+    def handle(self, frame: Any) -> None:
+        try:
+            command = m.parse(frame)
+            if command.needs_identity and self.client_id is None:
+                raise m.FrameError("not_identified", "send Identify with your clientId first",
+                                   getattr(command, "reqId", None))
+            HANDLERS[type(command)](self, command)
+        except m.FrameError as bad:
+            self.send(error(bad.code, bad.message, bad.reply_to))
+        except Exception:  # noqa: BLE001  (one bad frame must not end the connection)
+            log.exception("gateway: failed to handle a frame")
+            self.send(error("unavailable", "the server could not take this command; try again"))
+
+    def follow(self, game_id: str) -> None:
+        self.relay.attach(self.keys.game_channel(game_id), self)
+
+    def check_on_board(self, game_id: str, coord: Optional[m.Coord], reply_to: Optional[str]) -> None:
+        size = self.board_sizes.get(game_id)
+        if coord is not None and size is not None and (coord.x >= size or coord.y >= size):
+            raise m.FrameError("off_board", f"({coord.x}, {coord.y}) is off the {size}x{size} board", reply_to)
+
+    def identify(self, command: m.Identify) -> None:
+        if self.client_id not in (None, command.clientId):
+            raise m.FrameError("already_identified", "this connection already has an identity")
+        if self.client_id is None:
+            self.client_id = command.clientId
+            self.relay.attach(self.keys.client_channel(command.clientId), self)
+            self.presence.beat(command.clientId, self.connection_id)
+        self.send({"type": "IdentityAcknowledged", "clientId": command.clientId})
+
+
+Handler = Callable[[Connection, Any], None]
+
+
+def _coord(coord: Optional[m.Coord]) -> Optional[dict[str, int]]:
+    return None if coord is None else {"x": coord.x, "y": coord.y}
+
+
+def _make_move(c: Connection, cmd: m.MakeMove) -> None:
+    c.check_on_board(cmd.gameId, cmd.coord, cmd.reqId)
+    c.follow(cmd.gameId)
+    moves.make_move.delay(cmd.gameId, c.client_id, cmd.reqId or str(uuid.uuid4()), cmd.player, _coord(cmd.coord))
+
+
+def _toggle_dead(c: Connection, cmd: m.ToggleDead) -> None:
+    c.check_on_board(cmd.gameId, cmd.coord, None)
+    moves.toggle_dead.delay(c.client_id, cmd.gameId, _coord(cmd.coord))
+
+
+def _reconnect(c: Connection, cmd: m.Reconnect) -> None:
+    c.follow(cmd.gameId)
+    sync.reconnect.delay(c.client_id, cmd.gameId, cmd.reqId, cmd.sinceVersion)
+
+
+def _watch(c: Connection, cmd: m.WatchGame) -> None:
+    c.follow(cmd.gameId)
+    sync.watch_game.delay(c.client_id, cmd.gameId)
+
+
+def _beep(c: Connection, cmd: m.Beep) -> None:
+    c._heartbeat()
+
+
+def _idle_status(c: Connection, cmd: m.ProvideIdleStatus) -> None:
+    c.send({"type": "IdleStatusProvided", "status": "Online", "since": None})
+
+
+HANDLERS: dict[type, Handler] = {
+    m.Identify: Connection.identify,
+    m.Beep: _beep,
+    m.ProvideIdleStatus: _idle_status,
+    m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize),
+    m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
+        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap),
+    m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId),
+    m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
+        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap),
+    m.ChooseColorPref: lambda c, cmd: colors.choose_color_pref.delay(c.client_id, cmd.colorPref, cmd.gameId),
+    m.MakeMove: _make_move,
+    m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, cmd.gameId),
+    m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, cmd.gameId),
+    m.ToggleDead: _toggle_dead,
+    m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId),
+    m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, cmd.gameId),
+    m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, cmd.gameId),
+    m.ReqSync: lambda c, cmd: sync.req_sync.delay(
+        c.client_id, cmd.reqId, cmd.playerUp, cmd.turn,
+        cmd.lastMove.model_dump() if cmd.lastMove else None, cmd.gameId),
+    m.Reconnect: _reconnect,
+    m.ProvideHistory: lambda c, cmd: sync.provide_history.delay(c.client_id, cmd.gameId, cmd.reqId),
+    m.WatchGame: _watch,
+    m.ProvideGameState: lambda c, cmd: sync.game_state.delay(c.client_id, cmd.gameId),
+}
+
+
+@sock.route("/gateway", bp=bp)
+def gateway(ws: Any) -> None:
+    state = current_app.extensions["bugout"]
+    Connection(ws, state.relay(), state.presence(), current_app.config).serve()

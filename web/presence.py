@@ -1,0 +1,34 @@
+"""Who is connected, kept in Redis with heartbeats so the idle checks can read it.
+
+A sorted set ``{prefix}:presence`` holds one member per connection, ``{clientId}|{connectionId}``,
+scored with the time of its last heartbeat. A connection beats on Identify, on Beep and whenever
+it has been quiet for a heartbeat interval; it is removed when it closes. A web process that
+dies leaves stale members, which readers ignore once they are older than ``stale_after_s``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from app.store import Keys
+
+
+class Presence:
+    def __init__(self, client: redis.Redis, keys: Keys, stale_after_s: float) -> None:
+        self.redis = client
+        self.keys = keys
+        self.key = f"{keys.prefix}:presence"
+        self.stale_after_s = stale_after_s
+
+    def beat(self, client_id: str, connection_id: str) -> None:
+        self.redis.zadd(self.key, {f"{client_id}|{connection_id}": time.time()})
+
+    def leave(self, client_id: str, connection_id: str) -> None:
+        self.redis.zrem(self.key, f"{client_id}|{connection_id}")
+
+    def connected_clients(self) -> set[str]:
+        since = time.time() - self.stale_after_s
+        members = self.redis.zrangebyscore(self.key, since, "+inf")
+        return {m.decode().split("|", 1)[0] if isinstance(m, bytes) else m.split("|", 1)[0] for m in members}
