@@ -12,7 +12,8 @@ import queue
 import threading
 import time
 import uuid
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Union
 
 from flask import Blueprint, current_app
 from simple_websocket import ConnectionClosed
@@ -51,6 +52,12 @@ class RateLimit:
         return False
 
 
+@dataclass(frozen=True)
+class _Close:
+    code: int
+    reason: str
+
+
 class Connection:
     """One websocket: its identity, the games it follows, its outbox and its writer."""
 
@@ -67,7 +74,7 @@ class Connection:
         self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
         self.heartbeat_s = config["HEARTBEAT_S"]
         self._last_limit_error = 0.0
-        self._outbox: queue.Queue[Optional[str]] = queue.Queue(maxsize=OUTBOX_LIMIT)
+        self._outbox: queue.Queue[Union[str, _Close, None]] = queue.Queue(maxsize=OUTBOX_LIMIT)
         self._writer = threading.Thread(target=self._write, name="ws-writer", daemon=True)
         self._closed = False
 
@@ -103,8 +110,9 @@ class Connection:
         self.over_limit += 1
         if self.over_limit >= self.flood_limit:
             log.warning("gateway: closing a flooding connection (%s)", self.client_id)
-            self.ws.close(reason=POLICY_VIOLATION, message="too many frames")
-            raise ConnectionClosed(POLICY_VIOLATION, "too many frames")
+            self._closed = True
+            self._close_after_sending(POLICY_VIOLATION, "too many frames")
+            return
         now = time.monotonic()
         if now - self._last_limit_error > 1.0:
             self._last_limit_error = now
@@ -127,13 +135,23 @@ class Connection:
             self._closed = True
             self.ws.close(reason=POLICY_VIOLATION, message="not reading")
 
+    def _close_after_sending(self, code: int, reason: str) -> None:
+        """Close once the writer has sent what is already queued (the Error saying why)."""
+        try:
+            self._outbox.put_nowait(_Close(code, reason))
+        except queue.Full:
+            self.ws.close(reason=code, message=reason)
+
     def _write(self) -> None:
         while True:
-            text = self._outbox.get()
-            if text is None:
+            item = self._outbox.get()
+            if item is None:
                 return
             try:
-                self.ws.send(text)
+                if isinstance(item, _Close):
+                    self.ws.close(reason=item.code, message=item.reason)
+                    return
+                self.ws.send(item)
             except (ConnectionClosed, OSError):
                 self._closed = True
                 return

@@ -101,7 +101,9 @@ class WsClient:
 
     def close(self) -> None:
         try:
-            self.ws.close()
+            self.ws.close(timeout=1)
         except (websocket.WebSocketException, OSError):
             pass
+        finally:
+            self.ws.shutdown()
         self._reader.join(timeout=2)
