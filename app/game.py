@@ -393,6 +393,11 @@ def make_move(
             implied_pass = Move(board.to_move, None)
             board.play(implied_pass)
             new.moves.append(encode_move(implied_pass))
+            deliveries.append(Delivery({
+                "type": "MoveMade", "gameId": new.game_id, "replyTo": None, "eventId": event_id(),
+                "player": implied_pass.color.value, "coord": None, "captured": [],
+                "turn": len(new.moves), "playerUp": seat.value, "version": new.version,
+            }, game=new.game_id))
     move = Move(seat, point)
     try:
         captured = board.play(move)

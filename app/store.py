@@ -65,16 +65,23 @@ class SideWrite:
     op: str  # "set" (with TTL), "del", "lrem"
     key: str
     value: str = ""
+    ttl_s: int = 0
+    """For ``set``: seconds to live; 0 means the game's TTL."""
+
+
+SAVED, CONFLICT, ALREADY_ANSWERED = 1, 0, -1
 
 
 _SAVE = """
 -- KEYS: state, events, replies
 -- ARGV: expected version ('' for a new game), new version, state json, ttl, history cap,
 --       history entry, reply field, reply json, n deliveries, n side writes,
---       then (channel, payload) pairs, then (op, key, value) triples
+--       then (op, key, value, ttl) side writes, then (channel, payload) pairs
 local current = redis.call('HGET', KEYS[1], 'version')
 if current == false then current = '' end
 if current ~= ARGV[1] then return 0 end
+-- A request already answered (a rejection recorded at another version) is never answered twice.
+if ARGV[7] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[7]) == 1 then return -1 end
 local ttl = tonumber(ARGV[4])
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)
@@ -89,11 +96,12 @@ local n_deliveries = tonumber(ARGV[9])
 local n_writes = tonumber(ARGV[10])
 local i = 11
 for _ = 1, n_writes do
-  local op, key, value = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  if op == 'set' then redis.call('SET', key, value, 'EX', ttl)
+  local op, key, value, write_ttl = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  if write_ttl == 0 then write_ttl = ttl end
+  if op == 'set' then redis.call('SET', key, value, 'EX', write_ttl)
   elseif op == 'del' then redis.call('DEL', key)
   elseif op == 'lrem' then redis.call('LREM', key, 0, value) end
-  i = i + 3
+  i = i + 4
 end
 for _ = 1, n_deliveries do
   redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
@@ -103,7 +111,7 @@ return 1
 """
 
 _FIND_PUBLIC = """
--- KEYS: lobby list, state key of the game to create if nobody waits
+-- KEYS: lobby list, state key of the game to create if nobody waits, the client's game index
 -- ARGV: client id, new game id, new state json, ttl, game key prefix
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 for _, entry in ipairs(entries) do
@@ -113,6 +121,7 @@ for _, entry in ipairs(entries) do
   if redis.call('EXISTS', ARGV[5] .. game_id) == 0 then
     redis.call('LREM', KEYS[1], 0, entry)
   elseif client_id == ARGV[1] then
+    redis.call('SET', KEYS[3], game_id, 'EX', tonumber(ARGV[4]))
     return {'waiting', game_id}
   else
     redis.call('LREM', KEYS[1], 0, entry)
@@ -123,6 +132,7 @@ redis.call('HSET', KEYS[2], 'version', '0', 'state', ARGV[3])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 redis.call('RPUSH', KEYS[1], ARGV[2] .. '|' .. ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+redis.call('SET', KEYS[3], ARGV[2], 'EX', tonumber(ARGV[4]))
 return {'queued', ARGV[2]}
 """
 
@@ -155,13 +165,14 @@ class GameStore:
         deliveries: Sequence[Delivery] = (),
         reply: Optional[tuple[str, Json]] = None,
         writes: Sequence[SideWrite] = (),
-    ) -> bool:
+    ) -> int:
         """Save ``state`` if the stored version is still ``expected_version`` (``None``: new).
 
-        Returns ``False`` when another change got there first; the caller reloads and retries.
+        Returns :data:`SAVED`; :data:`CONFLICT` when another change got there first (reload and
+        retry); :data:`ALREADY_ANSWERED` when ``reply``'s request was answered meanwhile.
         """
         keys = self.keys
-        history = dumps({"v": state.version, "events": [d.payload for d in deliveries if d.game]})
+        history = dumps({"v": state.version, "events": list(self._history_items(deliveries))})
         routed = list(self._routes(deliveries))
         args: list[Any] = [
             "" if expected_version is None else str(expected_version),
@@ -176,16 +187,25 @@ class GameStore:
             len(writes),
         ]
         for write in writes:
-            args += [write.op, write.key, write.value]
+            args += [write.op, write.key, write.value, write.ttl_s]
         for channel, payload in routed:
             args += [channel, payload]
-        saved = self._save(keys=[keys.game(state.game_id), keys.events(state.game_id),
-                                 keys.replies(state.game_id)], args=args)
-        return bool(saved)
+        return int(self._save(keys=[keys.game(state.game_id), keys.events(state.game_id),
+                                    keys.replies(state.game_id)], args=args))
 
     def create(self, state: GameState, deliveries: Sequence[Delivery] = (),
                writes: Sequence[SideWrite] = ()) -> bool:
-        return self.save(state, None, deliveries, writes=writes)
+        """Store a new game; ``False`` if a game with this id exists already (a redelivery)."""
+        return self.save(state, None, deliveries, writes=writes) == SAVED
+
+    @staticmethod
+    def _history_items(deliveries: Iterable[Delivery]) -> Iterable[Json]:
+        """What a returning client may be owed: game events, and events for one client."""
+        for delivery in deliveries:
+            if delivery.game:
+                yield {"to": "game", "e": delivery.payload}
+            for client in delivery.clients:
+                yield {"to": client, "e": delivery.payload}
 
     # -- replies and events --------------------------------------------------------------------
     def reply_field(self, client_id: str, req_id: str) -> str:
@@ -223,14 +243,19 @@ class GameStore:
             for client in delivery.clients:
                 yield self.keys.client_channel(client), payload
 
-    def events_since(self, game_id: str, version: int) -> Optional[list[Json]]:
-        """The game events after ``version``, or ``None`` if the kept history does not reach back."""
+    def events_since(self, game_id: str, version: int, client_id: str) -> Optional[list[Json]]:
+        """The events ``client_id`` was owed after ``version`` (those of the game and its own),
+        or ``None`` if the kept history does not reach back that far."""
         entries = [json.loads(e) for e in self.redis.lrange(self.keys.events(game_id), 0, -1)]
-        if not entries:
+        if not entries or entries[0]["v"] > version + 1:
             return None
-        if entries[0]["v"] > version + 1:
-            return None
-        return [event for entry in entries if entry["v"] > version for event in entry["events"]]
+        return [
+            item["e"]
+            for entry in entries
+            if entry["v"] > version
+            for item in entry["events"]
+            if item["to"] in ("game", client_id)
+        ]
 
     # -- clients, invitations, lobby -----------------------------------------------------------
     def current_game(self, client_id: str) -> Optional[str]:
@@ -246,7 +271,7 @@ class GameStore:
         return SideWrite("del", self.keys.invite(compact_id))
 
     def invite_write(self, compact_id: str, game_id: str) -> SideWrite:
-        return SideWrite("set", self.keys.invite(compact_id), game_id)
+        return SideWrite("set", self.keys.invite(compact_id), game_id, self.settings.invite_ttl_s)
 
     def leave_lobby(self, board_size: int, game_id: str, client_id: str) -> SideWrite:
         return SideWrite("lrem", self.keys.lobby(board_size), f"{game_id}|{client_id}")
@@ -259,7 +284,7 @@ class GameStore:
         """
         keys = self.keys
         outcome, game_id = self._find_public(
-            keys=[keys.lobby(board_size), keys.game(new_state.game_id)],
+            keys=[keys.lobby(board_size), keys.game(new_state.game_id), keys.client_game(client_id)],
             args=[client_id, new_state.game_id, dumps(new_state.to_json()), self.settings.game_ttl_s,
                   keys.game_prefix()],
         )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import uuid
 from typing import Callable, Optional, Sequence
 
 from app.celery_app import celery, settings_of
 from app.events import Delivery, error
 from app.game import Decision, GameState, Rejected
-from app.store import GameStore, SideWrite
+from app.store import SAVED, GameStore, SideWrite
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,13 @@ def apply(
     *,
     req_id: Optional[str] = None,
     writes: Callable[[GameState], Sequence[SideWrite]] = lambda state: (),
-    idempotent: bool = False,
     silent: bool = False,
 ) -> str:
     """Run ``command`` on the stored game until its decision is saved against the version it saw.
 
-    With ``idempotent`` and a ``req_id``, a request seen before (a redelivered task, a client
-    resending) is answered with the recorded reply and changes nothing. With ``silent``, a
-    rejection is returned to the caller instead of being told to the client.
+    With a ``req_id`` the command is answered once: a request seen before (a task redelivered
+    after a worker died, a client resending) gets the recorded reply and changes nothing. With
+    ``silent``, a rejection is returned to the caller instead of being told to the client.
     """
     games = store()
     for _ in range(MAX_ATTEMPTS):
@@ -59,7 +59,7 @@ def apply(
                 return "unknown_game"
             tell_error(client_id, "unknown_game", f"no game {game_id} (it may have expired)", req_id)
             return "unknown_game"
-        if idempotent and req_id:
+        if req_id:
             seen = games.reply_for(game_id, client_id, req_id)
             if seen is not None:
                 tell(client_id, seen)
@@ -77,19 +77,31 @@ def apply(
         if decision.state is None:
             # Nothing changes: a rejection. Recorded once so a resend gets the same answer.
             replies = decision.deliveries
-            if idempotent and req_id and replies:
+            if req_id and replies:
                 first = games.remember_reply(game_id, client_id, req_id, replies[0].payload)
                 replies = [Delivery(first, clients=(client_id,))] + list(replies[1:])
             games.publish(replies)
             return "rejected"
         reply = None
-        if idempotent and req_id and decision.deliveries:
-            reply = (games.reply_field(client_id, req_id), decision.deliveries[0].payload)
+        if req_id and decision.deliveries:
+            answer = next((d.payload for d in decision.deliveries if d.payload.get("replyTo") == req_id),
+                          decision.deliveries[0].payload)
+            reply = (games.reply_field(client_id, req_id), answer)
+        # Every change keeps the players' "current game" index alive as long as the game.
+        side_writes = [*writes(decision.state),
+                       *(games.seat_client(p, game_id) for p in decision.state.human_players())]
         pause_for_fault_injection("before_save")
-        if games.save(decision.state, state.version, decision.deliveries, reply, writes(decision.state)):
+        status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
+        if status == SAVED:
             pause_for_fault_injection("after_save")
             return "saved"
+        # CONFLICT: another change came first; ALREADY_ANSWERED: the next round re-announces.
     raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
+
+
+def request_id(req_id: Optional[str]) -> str:
+    """The request id of a command, made up when the client sent none (then no resend is known)."""
+    return req_id or f"anon-{uuid.uuid4()}"
 
 
 def pause_for_fault_injection(point: str) -> None:

@@ -8,9 +8,9 @@ from typing import Optional
 
 from app import game
 from app.celery_app import celery
-from app.events import event_id
+from app.events import Delivery, event_id
 from app.go import InvalidSetupError
-from app.game import PRIVATE, PUBLIC, GameState
+from app.game import PRIVATE, PUBLIC
 
 from .common import apply, store, tell, tell_error
 
@@ -26,8 +26,21 @@ def new_compact_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _seat_players(state: GameState) -> list:
-    return [store().seat_client(client, state.game_id) for client in state.human_players()]
+def game_id_for(client_id: str, req_id: Optional[str]) -> str:
+    """A new game's id: derived from the request, so a redelivered request finds its game."""
+    if req_id is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"bugout:{client_id}:{req_id}"))
+
+
+def _already_created(client_id: str, game_id: str) -> str:
+    """A redelivered creation: announce the game that the first delivery made."""
+    state = store().load(game_id)
+    if state is not None:
+        store().publish([game.waiting_event(state, invitation_link(state.invite) if state.invite else None)]
+                        if state.phase is game.Phase.WAITING else
+                        [Delivery(game.snapshot(state, client_id), clients=(client_id,))])
+    return "duplicate"
 
 
 @celery.task(name="bugout.lobby.find_public_game")
@@ -40,7 +53,6 @@ def find_public_game(client_id: str, board_size: int = 19) -> str:
         waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC)
         outcome, game_id = games.find_public(board_size, client_id, waiting)
         if outcome == "queued":
-            games.redis.set(games.keys.client_game(client_id), game_id, ex=games.settings.game_ttl_s)
             games.publish([game.waiting_event(waiting, None)])
             return "queued"
         if outcome == "waiting":
@@ -48,7 +60,7 @@ def find_public_game(client_id: str, board_size: int = 19) -> str:
             if state is not None:
                 games.publish([game.waiting_event(state, None)])
             return "waiting"
-        result = apply(game_id, client_id, lambda s: game.join(s, client_id), writes=_seat_players, silent=True)
+        result = apply(game_id, client_id, lambda s: game.join(s, client_id), silent=True)
         if result == "saved":
             return "paired"
         # The waiting player left between the pairing and the join: look again.
@@ -63,20 +75,22 @@ def create_private_game(
     rules: str = "chinese",
     komi: Optional[float] = None,
     handicap: int = 0,
+    req_id: Optional[str] = None,
 ) -> str:
     games = store()
     compact_id = new_compact_id()
+    game_id = game_id_for(client_id, req_id)
     try:
-        state = game.new_game(str(uuid.uuid4()), client_id, board_size, PRIVATE, compact_id, rules, komi, handicap)
+        state = game.new_game(game_id, client_id, board_size, PRIVATE, compact_id, rules, komi, handicap)
     except (InvalidSetupError, ValueError) as bad:
         tell_error(client_id, "bad_settings", str(bad))
         return "bad_settings"
-    games.create(
+    created = games.create(
         state,
         [game.waiting_event(state, invitation_link(compact_id))],
         writes=[games.invite_write(compact_id, state.game_id), games.seat_client(client_id, state.game_id)],
     )
-    return state.game_id
+    return state.game_id if created else _already_created(client_id, game_id)
 
 
 def _private_rejected(client_id: str, compact_id: str) -> str:
@@ -99,7 +113,7 @@ def join_private_game(client_id: str, compact_id: str) -> str:
         state.game_id,
         client_id,
         lambda s: game.join(s, client_id),
-        writes=lambda s: [games.use_invite(compact_id), *_seat_players(s)],
+        writes=lambda s: [games.use_invite(compact_id)],
         silent=True,
     )
     return "joined" if result == "saved" else _private_rejected(client_id, compact_id)
@@ -118,18 +132,21 @@ def attach_bot(
     rules: str = "chinese",
     komi: Optional[float] = None,
     handicap: int = 0,
+    req_id: Optional[str] = None,
 ) -> str:
     """A game against the AI: created and started at once."""
     from app.go import Color
 
     games = store()
+    game_id = game_id_for(client_id, req_id)
     try:
         level = BOT_LEVELS[bot]
-        state = game.new_game(str(uuid.uuid4()), client_id, board_size, PRIVATE, None, rules, komi, handicap)
+        state = game.new_game(game_id, client_id, board_size, PRIVATE, None, rules, komi, handicap)
     except (KeyError, InvalidSetupError, ValueError) as bad:
         tell_error(client_id, "bad_settings", f"cannot start a bot game: {bad}")
         return "bad_settings"
     decision = game.attach_bot(state, Color(bot_color), level)
     assert decision.state is not None
-    games.create(decision.state, decision.deliveries, writes=[games.seat_client(client_id, state.game_id)])
-    return state.game_id
+    if not games.create(decision.state, decision.deliveries, writes=[games.seat_client(client_id, game_id)]):
+        return _already_created(client_id, game_id)
+    return game_id

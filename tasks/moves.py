@@ -27,18 +27,17 @@ def make_move(game_id: str, client_id: str, req_id: Optional[str], player: Optio
         client_id,
         lambda s: game.make_move(s, client_id, req_id, claimed, point),
         req_id=req_id,
-        idempotent=True,
     )
 
 
 @celery.task(name="bugout.moves.resign")
-def resign(client_id: str, game_id: Optional[str] = None) -> str:
+def resign(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
     found = game_of(client_id, game_id)
-    return apply(found, client_id, lambda s: game.resign(s, client_id)) if found else "no_game"
+    return apply(found, client_id, lambda s: game.resign(s, client_id), req_id=req_id) if found else "no_game"
 
 
 @celery.task(name="bugout.moves.quit_game")
-def quit_game(client_id: str, game_id: Optional[str] = None) -> str:
+def quit_game(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
     found = game_of(client_id, game_id)
     if found is None:
         return "no_game"
@@ -47,18 +46,19 @@ def quit_game(client_id: str, game_id: Optional[str] = None) -> str:
         found,
         client_id,
         lambda s: game.quit_game(s, client_id),
+        req_id=req_id,
         writes=lambda s: [games.leave_lobby(s.board_size, s.game_id, s.creator)]
         if s.visibility == game.PUBLIC else [],
     )
 
 
 @celery.task(name="bugout.moves.toggle_dead")
-def toggle_dead(client_id: str, game_id: str, coord: dict) -> str:
+def toggle_dead(client_id: str, game_id: str, coord: dict, req_id: Optional[str] = None) -> str:
     point = _point(coord)
     assert point is not None
-    return apply(game_id, client_id, lambda s: game.toggle_dead(s, client_id, point))
+    return apply(game_id, client_id, lambda s: game.toggle_dead(s, client_id, point), req_id=req_id)
 
 
 @celery.task(name="bugout.moves.accept_score")
-def accept_score(client_id: str, game_id: str) -> str:
-    return apply(game_id, client_id, lambda s: game.accept_score(s, client_id))
+def accept_score(client_id: str, game_id: str, req_id: Optional[str] = None) -> str:
+    return apply(game_id, client_id, lambda s: game.accept_score(s, client_id), req_id=req_id)

@@ -10,7 +10,7 @@ from app.events import Delivery, event_id
 from app.go import Color
 
 from .colors import game_of
-from .common import store, tell, tell_error
+from .common import request_id, store, tell, tell_error
 from .lobby import invitation_link
 from .moves import make_move
 
@@ -32,6 +32,7 @@ def req_sync(client_id: str, req_id: Optional[str], player_up: Optional[str] = N
     if state is None:
         tell_error(client_id, "unknown_game", f"no game {found}", req_id)
         return "unknown_game"
+    req_id = request_id(req_id)
     if last_move and last_move.get("player") and last_move.get("turn"):
         player = Color(last_move["player"])
         if game.lost_own_move(state, client_id, player, int(last_move["turn"])):
@@ -70,7 +71,7 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
     games.redis.set(games.keys.client_game(client_id), game_id, ex=games.settings.game_ttl_s)
     replies = [Delivery({"type": "Reconnected", "gameId": game_id, "replyTo": req_id, "eventId": event_id(),
                          "playerUp": board.to_move.value, "version": state.version}, clients=(client_id,))]
-    missed = games.events_since(game_id, since_version) if since_version is not None else None
+    missed = games.events_since(game_id, since_version, client_id) if since_version is not None else None
     if missed is not None:
         replies += [Delivery(event, clients=(client_id,)) for event in missed]
     else:

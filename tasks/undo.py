@@ -12,12 +12,16 @@ from .common import apply
 
 
 @celery.task(name="bugout.undo.undo_move")
-def undo_move(client_id: str, game_id: Optional[str] = None) -> str:
+def undo_move(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
     found = game_of(client_id, game_id)
-    return apply(found, client_id, lambda s: game.request_undo(s, client_id)) if found else "no_game"
+    if found is None:
+        return "no_game"
+    return apply(found, client_id, lambda s: game.request_undo(s, client_id), req_id=req_id)
 
 
 @celery.task(name="bugout.undo.answer_undo")
-def answer_undo(client_id: str, accept: bool, game_id: Optional[str] = None) -> str:
+def answer_undo(client_id: str, accept: bool, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
     found = game_of(client_id, game_id)
-    return apply(found, client_id, lambda s: game.answer_undo(s, client_id, accept)) if found else "no_game"
+    if found is None:
+        return "no_game"
+    return apply(found, client_id, lambda s: game.answer_undo(s, client_id, accept), req_id=req_id)

@@ -212,7 +212,13 @@ def _make_move(c: Connection, cmd: m.MakeMove) -> None:
 
 def _toggle_dead(c: Connection, cmd: m.ToggleDead) -> None:
     c.check_on_board(cmd.gameId, cmd.coord, None)
-    moves.toggle_dead.delay(c.client_id, cmd.gameId, _coord(cmd.coord))
+    moves.toggle_dead.delay(c.client_id, cmd.gameId, _coord(cmd.coord), _rid())
+
+
+def _rid() -> str:
+    """A request id for a command the protocol gives none: a redelivered task then changes
+    nothing twice."""
+    return str(uuid.uuid4())
 
 
 def _reconnect(c: Connection, cmd: m.Reconnect) -> None:
@@ -239,18 +245,19 @@ HANDLERS: dict[type, Handler] = {
     m.ProvideIdleStatus: _idle_status,
     m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
-        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap),
+        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid()),
     m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
-        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap),
-    m.ChooseColorPref: lambda c, cmd: colors.choose_color_pref.delay(c.client_id, cmd.colorPref, cmd.gameId),
+        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid()),
+    m.ChooseColorPref: lambda c, cmd: colors.choose_color_pref.delay(
+        c.client_id, cmd.colorPref, cmd.gameId, _rid()),
     m.MakeMove: _make_move,
-    m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, cmd.gameId),
-    m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, cmd.gameId),
+    m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, cmd.gameId, _rid()),
+    m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, cmd.gameId, _rid()),
     m.ToggleDead: _toggle_dead,
-    m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId),
-    m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, cmd.gameId),
-    m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, cmd.gameId),
+    m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId, _rid()),
+    m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, cmd.gameId, _rid()),
+    m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, cmd.gameId, _rid()),
     m.ReqSync: lambda c, cmd: sync.req_sync.delay(
         c.client_id, cmd.reqId, cmd.playerUp, cmd.turn,
         cmd.lastMove.model_dump() if cmd.lastMove else None, cmd.gameId),

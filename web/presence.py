@@ -3,7 +3,8 @@
 A sorted set ``{prefix}:presence`` holds one member per connection, ``{clientId}|{connectionId}``,
 scored with the time of its last heartbeat. A connection beats on Identify, on Beep and whenever
 it has been quiet for a heartbeat interval; it is removed when it closes. A web process that
-dies leaves stale members, which readers ignore once they are older than ``stale_after_s``.
+dies leaves stale members, which readers ignore once they are older than ``stale_after_s`` and
+which the next heartbeat of anyone removes after ten times that.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ class Presence:
         self.stale_after_s = stale_after_s
 
     def beat(self, client_id: str, connection_id: str) -> None:
-        self.redis.zadd(self.key, {f"{client_id}|{connection_id}": time.time()})
+        now = time.time()
+        keep_s = 10 * self.stale_after_s
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zadd(self.key, {f"{client_id}|{connection_id}": now})
+        # Members left by a web process that died are dropped here, and the key expires when
+        # nobody has been connected for a while.
+        pipe.zremrangebyscore(self.key, 0, now - keep_s)
+        pipe.expire(self.key, int(keep_s))
+        pipe.execute()
 
     def leave(self, client_id: str, connection_id: str) -> None:
         self.redis.zrem(self.key, f"{client_id}|{connection_id}")

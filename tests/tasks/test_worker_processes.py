@@ -127,7 +127,7 @@ def test_fifty_concurrent_moves_for_one_turn_make_exactly_one_move(workers, send
     assert game.decode_move(state.moves[0]).color is Color.BLACK
     assert state.board().to_move is Color.WHITE
     # The history holds the one move, once.
-    events = store.events_since(game_id, made[0]["version"] - 1)
+    events = store.events_since(game_id, made[0]["version"] - 1, black.client_id)
     assert [e["type"] for e in events].count("MoveMade") == 1
 
 

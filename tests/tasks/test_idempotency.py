@@ -1,0 +1,78 @@
+"""Every state-changing task answers a request once, whatever the redeliveries."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from app import game
+from app.store import ALREADY_ANSWERED, SAVED
+from tasks import lobby, moves, sync
+
+from .flows import play, seated
+
+pytestmark = pytest.mark.usefixtures("worker")
+
+
+def test_a_recorded_rejection_is_never_overturned_by_a_later_save(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9)
+    state = games.load(game_id)
+    rejection = {"type": "MoveRejected", "replyTo": "r", "reason": "not_your_turn"}
+    games.remember_reply(game_id, white.client_id, "r", rejection)
+    decision = game.make_move(state, black.client_id, "r", None, game.Point(3, 3))
+    field = games.reply_field(white.client_id, "r")
+    assert games.save(decision.state, state.version, decision.deliveries, (field, {"type": "MoveMade"})) \
+        == ALREADY_ANSWERED
+    assert games.load(game_id).version == state.version
+    assert games.save(decision.state, state.version, decision.deliveries) == SAVED
+
+
+def test_a_redelivered_creation_makes_one_game(new_player, games) -> None:
+    creator = new_player()
+    req_id = str(uuid.uuid4())
+    first = lobby.create_private_game.delay(creator.client_id, 9, "chinese", None, 0, req_id)
+    waiting = creator.wait("WaitForOpponent")
+    lobby.create_private_game.delay(creator.client_id, 9, "chinese", None, 0, req_id)
+    again = creator.wait_for(lambda p: p["type"] == "WaitForOpponent" and p is not waiting)
+    assert again["gameId"] == waiting["gameId"] and again["link"] == waiting["link"]
+    assert first is not None
+
+
+def test_a_redelivered_toggle_flips_once(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9)
+    play(black, game_id, "BLACK", 2, 2)
+    play(white, game_id, "WHITE", 6, 6)
+    play(black, game_id, "BLACK", None)
+    play(white, game_id, "WHITE", None)
+    black.wait("ScoringPhase")
+    for _ in range(2):
+        moves.toggle_dead.delay(black.client_id, game_id, {"x": 6, "y": 6}, "same-request")
+    black.wait_for(lambda p: p["type"] == "ScoringPhase" and p["dead"] == [{"x": 6, "y": 6}])
+    black.wait_for(lambda p: len([e for e in black.events("ScoringPhase") if e["dead"]]) >= 2)
+    assert games.load(game_id).dead == [(6, 6)]
+
+
+def test_a_reconnect_with_an_early_version_also_gets_the_players_own_events(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9)
+    play(black, game_id, "BLACK", 2, 2)
+    sync.reconnect.delay(white.client_id, game_id, "early", 0)
+    white.wait("Reconnected", replyTo="early")
+    own = [e for e in white.events("YourColor") if e["gameId"] == game_id]
+    assert len(own) == 2 and own[-1]["yourColor"] == "WHITE"  # live, then caught up
+    assert not any(e.get("yourColor") == "BLACK" for e in white.events("YourColor"))
+
+
+def test_resuming_out_of_turn_announces_the_implied_pass(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9)
+    play(black, game_id, "BLACK", None)
+    play(white, game_id, "WHITE", None)
+    black.wait("ScoringPhase")
+    resumed = play(white, game_id, "WHITE", 4, 4)
+    assert resumed["turn"] == 4 and resumed["player"] == "WHITE"
+    implied = black.wait("MoveMade", turn=3)
+    assert implied["player"] == "BLACK" and implied["coord"] is None and implied["replyTo"] is None
