@@ -14,7 +14,7 @@ from kombu import Queue
 
 from app.config import Settings
 
-TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo"]
+TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping"]
 MOVES_QUEUE = "moves"
 BOT_QUEUE = "bot"
 
@@ -56,6 +56,19 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
         task_send_sent_event=False,
         broker_heartbeat=0,
         timezone="UTC",
+        # Only one beat may run (see README): it sends these; workers do the work.
+        beat_schedule={
+            "housekeeping": {
+                "task": "bugout.housekeeping.sweep",
+                "schedule": settings.housekeeping_every_s,
+                "options": {"expires": settings.housekeeping_every_s},
+            },
+            "idle-check": {
+                "task": "bugout.housekeeping.idle_check",
+                "schedule": 30.0,
+                "options": {"expires": 30.0},
+            },
+        },
     )
     celery.conf.bugout_settings = settings
     return celery

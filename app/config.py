@@ -34,6 +34,17 @@ class Settings:
     visibility_timeout_s: int = 30
     """A task taken by a worker that died is given to another after this long."""
     result_expires_s: int = 600
+    presence_stale_s: float = 30.0
+    """A client whose connections have not beaten for this long counts as gone."""
+    wait_grace_s: float = 30.0
+    """A public waiter gone this long is taken out of the queue."""
+    abandon_after_s: float = 60.0
+    """A player gone this long from a live game lets the opponent claim the win."""
+    housekeeping_every_s: float = 10.0
+    bot_idle_s: float = 300.0
+    """The AI engine sleeps after this long without a bot game move."""
+    lag_allowance_s: float = 0.5
+    """Per move, time not charged to a player's clock (the network's share)."""
     fault_pause_s: float = 0.0
     """Fault injection for tests: a game task pauses this long at ``fault_pause_at``."""
     fault_pause_at: str = "before_save"

@@ -89,6 +89,8 @@ class GameState:
     dead: list[tuple[int, int]] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
     undo_requested_by: Optional[str] = None
+    claimable_by: Optional[str] = None
+    """The colour that may claim the win because its opponent left."""
     result: Optional[str] = None
     end_reason: Optional[str] = None
     created_at: float = 0.0
@@ -504,6 +506,7 @@ def _finish(new: GameState, result: str, reason: str, extra: Optional[Json] = No
     new.phase = Phase.OVER
     new.result, new.end_reason = result, reason
     new.undo_requested_by = None
+    new.claimable_by = None
     payload = {
         "type": "GameOver",
         "gameId": new.game_id,
@@ -544,6 +547,54 @@ def quit_game(state: GameState, client_id: str) -> Decision:
         decision = _finish(new, f"{winner.letter}+F", "quit")
     decision.deliveries[:0] = deliveries
     return decision
+
+
+# -- absence ----------------------------------------------------------------------------------
+
+
+def moves_by(state: GameState, color: Color) -> int:
+    return sum(1 for m in state.moves if m[0] == color.letter)
+
+
+def cancel_wait(state: GameState) -> Decision:
+    """A waiting game whose creator went away."""
+    if state.phase is not Phase.WAITING:
+        raise Rejected("game_started")
+    return _finish(_changed(state), "Void", "abandoned")
+
+
+def player_absent(state: GameState, absent: Color) -> Decision:
+    """``absent`` has been gone too long: a game barely begun is annulled; otherwise the
+    opponent is told and may claim the win (a player who comes back first just continues)."""
+    if state.phase not in (Phase.PLAYING, Phase.SCORING):
+        raise Rejected("not_playing")
+    if moves_by(state, Color.BLACK) < 2 or moves_by(state, Color.WHITE) < 2:
+        return _finish(_changed(state), "Void", "abandoned")
+    claimant = absent.opponent.value
+    if state.claimable_by == claimant:
+        raise Rejected("already_claimable")
+    new = _changed(state)
+    new.claimable_by = claimant
+    payload = {"type": "OpponentAbsent", "gameId": new.game_id, "player": absent.value,
+               "claimableBy": claimant, "version": new.version}
+    return Decision(new, [Delivery(payload, game=new.game_id)])
+
+
+def player_returned(state: GameState) -> Decision:
+    if state.claimable_by is None:
+        raise Rejected("nobody_absent")
+    new = _changed(state)
+    returned = Color(state.claimable_by).opponent.value
+    new.claimable_by = None
+    payload = {"type": "OpponentReturned", "gameId": new.game_id, "player": returned, "version": new.version}
+    return Decision(new, [Delivery(payload, game=new.game_id)])
+
+
+def claim_win(state: GameState, client_id: str) -> Decision:
+    seat = _seated_player(state, client_id)
+    if state.phase not in (Phase.PLAYING, Phase.SCORING) or state.claimable_by != seat.value:
+        raise Rejected("nothing_to_claim")
+    return _finish(_changed(state), f"{seat.letter}+F", "abandoned")
 
 
 # -- undo -------------------------------------------------------------------------------------

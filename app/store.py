@@ -45,6 +45,15 @@ class Keys:
     def invite(self, compact_id: str) -> str:
         return f"{self.prefix}:invite:{compact_id}"
 
+    def active_games(self) -> str:
+        return f"{self.prefix}:games:active"
+
+    def presence(self) -> str:
+        return f"{self.prefix}:presence"
+
+    def engine_status(self) -> str:
+        return f"{self.prefix}:engine:status"
+
     def lobby(self, board_size: int) -> str:
         return f"{self.prefix}:lobby:public:{board_size}"
 
@@ -62,11 +71,11 @@ class Keys:
 class SideWrite:
     """A write that must happen in the same atomic step as a state change."""
 
-    op: str  # "set" (with TTL), "del", "lrem"
+    op: str  # "set" (with TTL), "del", "lrem", "zadd", "zrem"
     key: str
     value: str = ""
-    ttl_s: int = 0
-    """For ``set``: seconds to live; 0 means the game's TTL."""
+    number: float = 0
+    """``set``: seconds to live (0: the game's TTL); ``zadd``: the member's score."""
 
 
 SAVED, CONFLICT, ALREADY_ANSWERED = 1, 0, -1
@@ -98,9 +107,12 @@ local i = 11
 for _ = 1, n_writes do
   local op, key, value, write_ttl = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   if write_ttl == 0 then write_ttl = ttl end
+  if op ~= 'set' then write_ttl = ttl end
   if op == 'set' then redis.call('SET', key, value, 'EX', write_ttl)
   elseif op == 'del' then redis.call('DEL', key)
-  elseif op == 'lrem' then redis.call('LREM', key, 0, value) end
+  elseif op == 'lrem' then redis.call('LREM', key, 0, value)
+  elseif op == 'zadd' then redis.call('ZADD', key, ARGV[i + 3], value)
+  elseif op == 'zrem' then redis.call('ZREM', key, value) end
   i = i + 4
 end
 for _ = 1, n_deliveries do
@@ -187,7 +199,7 @@ class GameStore:
             len(writes),
         ]
         for write in writes:
-            args += [write.op, write.key, write.value, write.ttl_s]
+            args += [write.op, write.key, write.value, write.number]
         for channel, payload in routed:
             args += [channel, payload]
         return int(self._save(keys=[keys.game(state.game_id), keys.events(state.game_id),
@@ -272,6 +284,19 @@ class GameStore:
 
     def invite_write(self, compact_id: str, game_id: str) -> SideWrite:
         return SideWrite("set", self.keys.invite(compact_id), game_id, self.settings.invite_ttl_s)
+
+    def track_activity(self, state: GameState, now: float) -> SideWrite:
+        """Games in play are indexed for housekeeping (absent players, clocks); others are not."""
+        key = self.keys.active_games()
+        if state.phase.value in ("playing", "scoring"):
+            return SideWrite("zadd", key, state.game_id, now)
+        return SideWrite("zrem", key, state.game_id)
+
+    def active_games(self) -> list[tuple[str, float]]:
+        return [(m, s) for m, s in self.redis.zrange(self.keys.active_games(), 0, -1, withscores=True)]
+
+    def forget_active(self, game_id: str) -> None:
+        self.redis.zrem(self.keys.active_games(), game_id)
 
     def leave_lobby(self, board_size: int, game_id: str, client_id: str) -> SideWrite:
         return SideWrite("lrem", self.keys.lobby(board_size), f"{game_id}|{client_id}")

@@ -89,7 +89,8 @@ def apply(
             reply = (games.reply_field(client_id, req_id), answer)
         # Every change keeps the players' "current game" index alive as long as the game.
         side_writes = [*writes(decision.state),
-                       *(games.seat_client(p, game_id) for p in decision.state.human_players())]
+                       *(games.seat_client(p, game_id) for p in decision.state.human_players()),
+                       games.track_activity(decision.state, time.time())]
         pause_for_fault_injection("before_save")
         status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
         if status == SAVED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from typing import Optional
 
@@ -147,6 +148,7 @@ def attach_bot(
         return "bad_settings"
     decision = game.attach_bot(state, Color(bot_color), level)
     assert decision.state is not None
-    if not games.create(decision.state, decision.deliveries, writes=[games.seat_client(client_id, game_id)]):
+    writes = [games.seat_client(client_id, game_id), games.track_activity(decision.state, time.time())]
+    if not games.create(decision.state, decision.deliveries, writes=writes):
         return _already_created(client_id, game_id)
     return game_id

@@ -62,3 +62,9 @@ def toggle_dead(client_id: str, game_id: str, coord: dict, req_id: Optional[str]
 @celery.task(name="bugout.moves.accept_score")
 def accept_score(client_id: str, game_id: str, req_id: Optional[str] = None) -> str:
     return apply(game_id, client_id, lambda s: game.accept_score(s, client_id), req_id=req_id)
+
+
+@celery.task(name="bugout.moves.claim_win")
+def claim_win(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
+    found = game_of(client_id, game_id)
+    return apply(found, client_id, lambda s: game.claim_win(s, client_id), req_id=req_id) if found else "no_game"

@@ -12,7 +12,7 @@ from app.config import Settings
 from app.store import GameStore
 
 from .extensions import sock
-from .presence import Presence
+from app.presence import Presence
 from .relay import Relay
 
 
@@ -45,7 +45,7 @@ class ProcessState:
         store = self.store()
         with self._lock:
             if self._presence is None:
-                self._presence = Presence(store.redis, store.keys, self.config["PRESENCE_STALE_S"])
+                self._presence = Presence(store.redis, store.keys, self.settings.presence_stale_s)
             return self._presence
 
 
@@ -56,7 +56,6 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         RATE_LIMIT_BURST=40.0,
         FLOOD_DISCONNECT_AFTER=200,
         HEARTBEAT_S=10.0,
-        PRESENCE_STALE_S=30.0,
         HEALTH_PING_TIMEOUT_S=1.0,
         # Server pings every 25 s; a peer that misses one is closed, so a dead connection is
         # noticed within a minute. Frames up to 1 MiB reach our own 16 KiB check and get an Error.

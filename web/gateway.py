@@ -23,7 +23,7 @@ from tasks import colors, lobby, moves, sync, undo
 
 from . import messages as m
 from .extensions import sock
-from .presence import Presence
+from app.presence import Presence
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -254,6 +254,7 @@ HANDLERS: dict[type, Handler] = {
     m.MakeMove: _make_move,
     m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, cmd.gameId, _rid()),
     m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, cmd.gameId, _rid()),
+    m.ClaimWin: lambda c, cmd: moves.claim_win.delay(c.client_id, cmd.gameId, _rid()),
     m.ToggleDead: _toggle_dead,
     m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId, _rid()),
     m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, cmd.gameId, _rid()),

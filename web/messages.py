@@ -123,6 +123,10 @@ class Resign(OptionalGame):
     type: Literal["Resign"]
 
 
+class ClaimWin(OptionalGame):
+    type: Literal["ClaimWin"]
+
+
 class AttachBot(Command):
     type: Literal["AttachBot"]
     player: Player = "WHITE"
@@ -182,7 +186,7 @@ class ProvideGameState(GameCommand):
 AnyCommand = Annotated[
     Union[
         Identify, Beep, ProvideIdleStatus, FindPublicGame, CreatePrivateGame, JoinPrivateGame,
-        ChooseColorPref, MakeMove, QuitGame, Resign, AttachBot, UndoMove, AnswerUndo, ReqSync,
+        ChooseColorPref, MakeMove, QuitGame, Resign, ClaimWin, AttachBot, UndoMove, AnswerUndo, ReqSync,
         Reconnect, ProvideHistory, ToggleDead, AcceptScore, WatchGame, ProvideGameState,
     ],
     Field(discriminator="type"),

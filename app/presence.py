@@ -10,6 +10,7 @@ which the next heartbeat of anyone removes after ten times that.
 from __future__ import annotations
 
 import time
+from typing import Optional
 
 import redis
 
@@ -20,7 +21,7 @@ class Presence:
     def __init__(self, client: redis.Redis, keys: Keys, stale_after_s: float) -> None:
         self.redis = client
         self.keys = keys
-        self.key = f"{keys.prefix}:presence"
+        self.key = keys.presence()
         self.stale_after_s = stale_after_s
 
     def beat(self, client_id: str, connection_id: str) -> None:
@@ -37,7 +38,15 @@ class Presence:
     def leave(self, client_id: str, connection_id: str) -> None:
         self.redis.zrem(self.key, f"{client_id}|{connection_id}")
 
-    def connected_clients(self) -> set[str]:
-        since = time.time() - self.stale_after_s
-        members = self.redis.zrangebyscore(self.key, since, "+inf")
-        return {m.decode().split("|", 1)[0] if isinstance(m, bytes) else m.split("|", 1)[0] for m in members}
+    def last_seen(self) -> dict[str, float]:
+        """Each client's latest heartbeat over all its connections."""
+        seen: dict[str, float] = {}
+        for member, score in self.redis.zrange(self.key, 0, -1, withscores=True):
+            text = member.decode() if isinstance(member, bytes) else member
+            client = text.split("|", 1)[0]
+            seen[client] = max(score, seen.get(client, 0.0))
+        return seen
+
+    def connected_clients(self, now: Optional[float] = None) -> set[str]:
+        since = (time.time() if now is None else now) - self.stale_after_s
+        return {client for client, stamp in self.last_seen().items() if stamp >= since}

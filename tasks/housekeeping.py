@@ -1,0 +1,80 @@
+"""Beat's housekeeping: stale public waits, abandoned games, and the index of games in play.
+
+A run on an idle system reads two empty keys and does nothing else. Game data itself expires by
+its TTL (docs/data-model.md); only the index entries of expired games are removed here.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Optional
+
+from app import game
+from app.celery_app import celery
+from app.go import Color
+from app.presence import Presence
+
+from .common import apply, store
+from .lobby import PUBLIC_BOARD_SIZES
+
+
+@functools.cache
+def presence() -> Presence:
+    games = store()
+    return Presence(games.redis, games.keys, games.settings.presence_stale_s)
+
+
+@celery.task(name="bugout.housekeeping.sweep")
+def sweep(now: Optional[float] = None) -> dict[str, int]:
+    now = time.time() if now is None else now
+    games = store()
+    settings = games.settings
+    seen = presence().last_seen()
+    done = {"stale_waits": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0}
+
+    def gone_since(client_id: str, fallback: float) -> float:
+        return max(seen.get(client_id, 0.0), fallback)
+
+    for size in PUBLIC_BOARD_SIZES:
+        for game_id, client_id in games.waiting_public(size):
+            state = games.load(game_id)
+            if state is None or gone_since(client_id, state.updated_at) < now - settings.wait_grace_s:
+                if state is not None:
+                    apply(game_id, client_id, game.cancel_wait, silent=True,
+                          writes=lambda s: [games.leave_lobby(size, s.game_id, client_id)])
+                else:
+                    games.redis.lrem(games.keys.lobby(size), 0, f"{game_id}|{client_id}")
+                done["stale_waits"] += 1
+
+    for game_id, _ in games.active_games():
+        state = games.load(game_id)
+        if state is None or state.phase not in (game.Phase.PLAYING, game.Phase.SCORING):
+            games.forget_active(game_id)
+            done["forgotten"] += 1
+            continue
+        if state.has_bot:
+            continue  # nobody to claim against; the game simply expires
+        for color in Color:
+            player = state.seated(color)
+            if player is None or player == game.BOT:
+                continue
+            absent = gone_since(player, state.updated_at) < now - settings.abandon_after_s
+            if absent and state.claimable_by != color.opponent.value:
+                if apply(game_id, player, lambda s, c=color: game.player_absent(s, c), silent=True) == "saved":
+                    done["annulled_or_claimable"] += 1
+                break
+            if not absent and state.claimable_by == color.opponent.value:
+                if apply(game_id, player, game.player_returned, silent=True) == "saved":
+                    done["returned"] += 1
+    return done
+
+
+@celery.task(name="bugout.housekeeping.idle_check")
+def idle_check() -> dict[str, object]:
+    """Who is connected and whether the AI engine is awake, for the status reports."""
+    games = store()
+    connected = presence().connected_clients()
+    engine = games.redis.hgetall(games.keys.engine_status())
+    summary = {"connected": len(connected), "engine": engine.get("status", "Idle")}
+    return summary
