@@ -14,7 +14,8 @@ from kombu import Queue
 
 from app.config import Settings
 
-TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping"]
+TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
+                "tasks.bot", "tasks.clock"]
 MOVES_QUEUE = "moves"
 BOT_QUEUE = "bot"
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Optional
 
+from app import clock as clocks
 from app import go
 from app.events import Delivery, Json, coord, event_id, move_json, moves_json, points_json
 from app.go import Color, IllegalMoveError, Move, Point
@@ -91,6 +92,9 @@ class GameState:
     undo_requested_by: Optional[str] = None
     claimable_by: Optional[str] = None
     """The colour that may claim the win because its opponent left."""
+    time_control: dict = field(default_factory=lambda: {"kind": "none"})
+    clock: Optional[dict] = None
+    """The server's clock (``app.clock.ClockState`` as JSON), from the start of play."""
     result: Optional[str] = None
     end_reason: Optional[str] = None
     created_at: float = 0.0
@@ -137,6 +141,19 @@ class GameState:
     @property
     def has_bot(self) -> bool:
         return BOT in self.players
+
+    def control(self) -> clocks.TimeControl:
+        return clocks.TimeControl.from_json(self.time_control)
+
+    def clock_state(self) -> Optional[clocks.ClockState]:
+        return None if self.clock is None else clocks.ClockState.from_json(self.clock)
+
+    def clocks_json(self, now: float) -> Optional[Json]:
+        state = self.clock_state()
+        return None if state is None else clocks.wire(self.control(), state, now)
+
+    def first_to_move(self) -> Color:
+        return Color.WHITE if self.handicap else Color.BLACK
 
     @property
     def turn(self) -> int:
@@ -207,8 +224,10 @@ def new_game(
     komi: Optional[float] = None,
     handicap: int = 0,
     now: Optional[float] = None,
+    time_control: Optional[clocks.TimeControl] = None,
 ) -> GameState:
-    """A game waiting for its second player. Raises ``go.InvalidSetupError`` for bad settings."""
+    """A game waiting for its second player. Raises ``go.InvalidSetupError`` (or
+    ``clock.InvalidTimeControl``) for bad settings."""
     rule_set = go.preset(rules)
     if komi is not None:
         rule_set = rule_set.with_komi(komi)
@@ -224,9 +243,14 @@ def new_game(
         handicap=handicap,
         invite=invite,
         players=[creator],
+        time_control=(time_control or clocks.TimeControl.none()).to_json(),
         created_at=stamp,
         updated_at=stamp,
     )
+
+
+def _start_clock(new: GameState, now: float) -> None:
+    new.clock = clocks.start(new.control(), new.first_to_move().value, now).to_json()
 
 
 def _changed(state: GameState, now: Optional[float] = None) -> GameState:
@@ -276,11 +300,12 @@ def join(state: GameState, client_id: str) -> Decision:
     return Decision(new, [Delivery(ready, clients=new.human_players())])
 
 
-def attach_bot(state: GameState, bot_color: Color, level: int) -> Decision:
+def attach_bot(state: GameState, bot_color: Color, level: int, now: Optional[float] = None) -> Decision:
     """Seat the AI opponent against the creator; play starts at once."""
     if state.phase is not Phase.WAITING:
         raise Rejected("game_started")
-    new = _changed(state)
+    new = _changed(state, now)
+    _start_clock(new, new.updated_at)
     new.players.append(BOT)
     new.bot_level = level
     if bot_color is Color.WHITE:
@@ -302,7 +327,8 @@ def attach_bot(state: GameState, bot_color: Color, level: int) -> Decision:
     return Decision(new, deliveries)
 
 
-def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin = fair_coin) -> Decision:
+def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin = fair_coin,
+                 now: Optional[float] = None) -> Decision:
     """Record a preference; when both players have one, seat them and tell each their colour.
 
     Compatible preferences are honoured; equal ones, or both ``Any``, are settled by the coin.
@@ -311,7 +337,7 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
         raise Rejected("not_a_player")
     if state.phase is not Phase.COLORS:
         raise Rejected("colors_already_chosen" if state.phase is not Phase.WAITING else "no_opponent_yet")
-    new = _changed(state)
+    new = _changed(state, now)
     new.color_prefs[client_id] = pref.value
     if len(new.color_prefs) < 2:
         return Decision(new)
@@ -325,6 +351,7 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
         first_is_black = coin()
     new.black, new.white = (first, second) if first_is_black else (second, first)
     new.phase = Phase.PLAYING
+    _start_clock(new, new.updated_at)
     deliveries = [
         Delivery(
             {"type": "YourColor", "gameId": new.game_id, "yourColor": color.value, "version": new.version},
@@ -362,10 +389,14 @@ def make_move(
     req_id: Optional[str],
     claimed: Optional[Color],
     point: Optional[Point],
+    now: Optional[float] = None,
+    lag_allowance_s: float = 0.0,
 ) -> Decision:
-    """Judge a move (``point`` ``None`` is a pass) by the seat of ``client_id``.
+    """Judge a move (``point`` ``None`` is a pass) by the seat of ``client_id``, arrived at ``now``.
 
-    The ``claimed`` colour from the client is only checked, never trusted.
+    The ``claimed`` colour from the client is only checked, never trusted. With a clock, the
+    mover is charged from the previous move to ``now``, less ``lag_allowance_s``; a move that
+    arrives after its flag fell is refused and the game is lost on time.
     """
     seat = state.seat_of(client_id)
     claimed_name = claimed.value if claimed else None
@@ -384,12 +415,16 @@ def make_move(
         return reject("not_started", "colours are not chosen yet")
     board = state.board()
     resumed = state.phase is Phase.SCORING
-    new = _changed(state)
+    new = _changed(state, now)
+    arrived = new.updated_at
+    clock = state.clock_state()
     deliveries: list[Delivery] = []
     if resumed:
         board.resume()
         new.phase = Phase.PLAYING
         new.dead, new.accepted = [], []
+        if clock is not None:
+            clock = clocks.resume(clock, arrived, to_move=seat.value)
         if board.to_move is not seat:
             # Resuming out of turn: the other side's turn is taken as a pass, as in the record.
             implied_pass = Move(board.to_move, None)
@@ -405,6 +440,14 @@ def make_move(
         captured = board.play(move)
     except IllegalMoveError as illegal:
         return reject(illegal.reason, str(illegal))
+    if clock is not None:
+        clock = clocks.charge(state.control(), clock, seat.value, arrived, lag_allowance_s)
+        new.clock = clock.to_json()
+        if clock.flagged:
+            late = move_rejected(state, client_id, req_id, claimed_name, point, "game_over",
+                                 f"{seat.value}'s time ran out before this move arrived")
+            lost = _finish(new, f"{seat.opponent.letter}+T", "timeout")
+            return Decision(lost.state, [late, *lost.deliveries])
     new.moves.append(encode_move(move))
     new.undo_requested_by = None
     made = {
@@ -417,14 +460,38 @@ def make_move(
         "captured": points_json(captured),
         "turn": len(new.moves),
         "playerUp": board.to_move.value,
+        "clocks": new.clocks_json(arrived),
         "version": new.version,
     }
     deliveries.append(Delivery(made, game=new.game_id))
     if board.passes_ended_play:
         new.phase = Phase.SCORING
+        if clock is not None:
+            new.clock = clocks.stop(clock).to_json()
         new.dead = sorted(tuple(p) for p in suggest_dead(board.board))  # type: ignore[misc]
         deliveries.append(scoring_event(new, board))
     return Decision(new, deliveries)
+
+
+def time_out(state: GameState, now: float, lag_allowance_s: float = 0.0) -> Decision:
+    """The running side's flag fell with no move: the game is lost on time."""
+    clock = state.clock_state()
+    if state.phase is not Phase.PLAYING or clock is None:
+        raise Rejected("no_clock_running")
+    fallen = clocks.flag_if_fallen(state.control(), clock, now, lag_allowance_s)
+    if not fallen.flagged:
+        raise Rejected("flag_not_fallen")
+    new = _changed(state, now)
+    new.clock = fallen.to_json()
+    loser = Color(fallen.flagged)
+    return _finish(new, f"{loser.opponent.letter}+T", "timeout")
+
+
+def flag_deadline(state: GameState, lag_allowance_s: float = 0.0) -> Optional[float]:
+    clock = state.clock_state()
+    if state.phase is not Phase.PLAYING or clock is None:
+        return None
+    return clocks.flag_deadline(state.control(), clock, lag_allowance_s)
 
 
 def scoring_event(state: GameState, board: go.Game) -> Delivery:
@@ -457,6 +524,15 @@ def score_json(score: go.Score) -> Json:
         "whitePrisoners": score.white_prisoners,
         "result": score.result,
     }
+
+
+def suggest_dead_stones(state: GameState, dead: set[Point], at_version: int) -> Decision:
+    """The engine's dead stones replace the first guess, unless the players changed anything."""
+    if state.phase is not Phase.SCORING or state.version != at_version:
+        raise Rejected("stale")
+    new = _changed(state)
+    new.dead = sorted((p.x, p.y) for p in dead)
+    return Decision(new, [scoring_event(new, new.board())])
 
 
 def _seated_player(state: GameState, client_id: str) -> Color:
@@ -670,7 +746,8 @@ def answer_undo(state: GameState, client_id: str, accept: bool) -> Decision:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str] = None) -> Json:
+def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str] = None,
+             now: Optional[float] = None) -> Json:
     """The whole game as one ``GameState`` event; ``yourColor`` only for a seated viewer."""
     board = state.board()
     seat = state.seat_of(viewer) if viewer else None
@@ -704,6 +781,9 @@ def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str]
         "accepted": list(state.accepted),
         "score": score,
         "undoRequestedBy": state.undo_requested_by,
+        "claimableBy": state.claimable_by,
+        "timeControl": state.time_control,
+        "clocks": state.clocks_json(time.time() if now is None else now),
         "result": state.result,
         "endReason": state.end_reason,
     }

@@ -95,9 +95,18 @@ def apply(
         status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
         if status == SAVED:
             pause_for_fault_injection("after_save")
+            after_save(state, decision.state)
             return "saved"
         # CONFLICT: another change came first; ALREADY_ANSWERED: the next round re-announces.
     raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
+
+
+def after_save(before: Optional[GameState], after: GameState) -> None:
+    """Work a saved change makes due: the AI's reply, dead-stone suggestions."""
+    from . import bot, clock  # late: they import the move task, which imports this module
+
+    bot.next_for(before, after)
+    clock.schedule(after)
 
 
 def request_id(req_id: Optional[str]) -> str:

@@ -11,10 +11,11 @@ import time
 from typing import Optional
 
 from app import game
-from app.celery_app import celery
+from app.celery_app import BOT_QUEUE, celery
 from app.go import Color
 from app.presence import Presence
 
+from . import clock
 from .common import apply, store
 from .lobby import PUBLIC_BOARD_SIZES
 
@@ -31,7 +32,7 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
     games = store()
     settings = games.settings
     seen = presence().last_seen()
-    done = {"stale_waits": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0}
+    done = {"stale_waits": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0, "timed_out": 0}
 
     def gone_since(client_id: str, fallback: float) -> float:
         return max(seen.get(client_id, 0.0), fallback)
@@ -53,6 +54,10 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
             games.forget_active(game_id)
             done["forgotten"] += 1
             continue
+        if clock.time_out_if_fallen(state, now) == "saved":
+            done["timed_out"] += 1
+            continue
+        clock.schedule(state, now)
         if state.has_bot:
             continue  # nobody to claim against; the game simply expires
         for color in Color:
@@ -72,9 +77,14 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
 
 @celery.task(name="bugout.housekeeping.idle_check")
 def idle_check() -> dict[str, object]:
-    """Who is connected and whether the AI engine is awake, for the status reports."""
+    """Who is connected, and the AI engine put to sleep at once when nobody is.
+
+    (With people connected the engine sleeps by itself after BOT_IDLE_S without a bot move.)
+    """
     games = store()
     connected = presence().connected_clients()
-    engine = games.redis.hgetall(games.keys.engine_status())
-    summary = {"connected": len(connected), "engine": engine.get("status", "Idle")}
-    return summary
+    engine = games.redis.hgetall(games.keys.engine_status()).get("status", "Idle")
+    if not connected and engine == "Online":
+        celery.send_task("bugout.bot.sleep", queue=BOT_QUEUE)
+        engine = "Sleeping"
+    return {"connected": len(connected), "engine": engine}

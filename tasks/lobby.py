@@ -9,11 +9,12 @@ from typing import Optional
 
 from app import game
 from app.celery_app import celery
+from app.clock import TimeControl
 from app.events import Delivery, event_id
 from app.go import InvalidSetupError
 from app.game import PRIVATE, PUBLIC
 
-from .common import apply, store, tell, tell_error
+from .common import after_save, apply, store, tell, tell_error
 
 PUBLIC_BOARD_SIZES = (9, 13, 19)
 
@@ -77,12 +78,15 @@ def create_private_game(
     komi: Optional[float] = None,
     handicap: int = 0,
     req_id: Optional[str] = None,
+    time_control: Optional[dict] = None,
 ) -> str:
     games = store()
     compact_id = new_compact_id()
     game_id = game_id_for(client_id, req_id)
     try:
-        state = game.new_game(game_id, client_id, board_size, PRIVATE, compact_id, rules, komi, handicap)
+        control = TimeControl.from_json(time_control) if time_control else None
+        state = game.new_game(game_id, client_id, board_size, PRIVATE, compact_id, rules, komi, handicap,
+                              time_control=control)
     except (InvalidSetupError, ValueError) as bad:
         tell_error(client_id, "bad_settings", str(bad))
         return "bad_settings"
@@ -134,6 +138,7 @@ def attach_bot(
     komi: Optional[float] = None,
     handicap: int = 0,
     req_id: Optional[str] = None,
+    time_control: Optional[dict] = None,
 ) -> str:
     """A game against the AI: created and started at once."""
     from app.go import Color
@@ -142,7 +147,9 @@ def attach_bot(
     game_id = game_id_for(client_id, req_id)
     try:
         level = BOT_LEVELS[bot]
-        state = game.new_game(game_id, client_id, board_size, PRIVATE, None, rules, komi, handicap)
+        control = TimeControl.from_json(time_control) if time_control else None
+        state = game.new_game(game_id, client_id, board_size, PRIVATE, None, rules, komi, handicap,
+                              time_control=control)
     except (KeyError, InvalidSetupError, ValueError) as bad:
         tell_error(client_id, "bad_settings", f"cannot start a bot game: {bad}")
         return "bad_settings"
@@ -151,4 +158,5 @@ def attach_bot(
     writes = [games.seat_client(client_id, game_id), games.track_activity(decision.state, time.time())]
     if not games.create(decision.state, decision.deliveries, writes=writes):
         return _already_created(client_id, game_id)
+    after_save(None, decision.state)  # the bot may have the first move
     return game_id

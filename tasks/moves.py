@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Optional
 
 from app import game
@@ -18,14 +19,19 @@ def _point(coord: Optional[dict]) -> Optional[Point]:
 
 @celery.task(name="bugout.moves.make_move")
 def make_move(game_id: str, client_id: str, req_id: Optional[str], player: Optional[str],
-              coord: Optional[dict]) -> str:
-    """Judge one move exactly once per request id, whatever the redeliveries and resends."""
+              coord: Optional[dict], received_at: Optional[float] = None) -> str:
+    """Judge one move exactly once per request id, whatever the redeliveries and resends.
+
+    ``received_at`` is when the web process took the frame: the clock charges up to then.
+    """
     claimed = Color(player) if player else None
     point = _point(coord)
+    arrived = time.time() if received_at is None else received_at
+    lag = store().settings.lag_allowance_s
     return apply(
         game_id,
         client_id,
-        lambda s: game.make_move(s, client_id, req_id, claimed, point),
+        lambda s: game.make_move(s, client_id, req_id, claimed, point, arrived, lag),
         req_id=req_id,
     )
 

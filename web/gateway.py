@@ -207,7 +207,8 @@ def _coord(coord: Optional[m.Coord]) -> Optional[dict[str, int]]:
 def _make_move(c: Connection, cmd: m.MakeMove) -> None:
     c.check_on_board(cmd.gameId, cmd.coord, cmd.reqId)
     c.follow(cmd.gameId)
-    moves.make_move.delay(cmd.gameId, c.client_id, cmd.reqId or str(uuid.uuid4()), cmd.player, _coord(cmd.coord))
+    moves.make_move.delay(cmd.gameId, c.client_id, cmd.reqId or str(uuid.uuid4()), cmd.player, _coord(cmd.coord),
+                          time.time())
 
 
 def _toggle_dead(c: Connection, cmd: m.ToggleDead) -> None:
@@ -236,7 +237,9 @@ def _beep(c: Connection, cmd: m.Beep) -> None:
 
 
 def _idle_status(c: Connection, cmd: m.ProvideIdleStatus) -> None:
-    c.send({"type": "IdleStatusProvided", "status": "Online", "since": None})
+    """The AI engine's state, as the bot workers last reported it (answered here, no task)."""
+    engine = c.presence.redis.hgetall(c.keys.engine_status())
+    c.send({"type": "IdleStatusProvided", "status": engine.get("status", "Idle"), "since": engine.get("since")})
 
 
 HANDLERS: dict[type, Handler] = {
@@ -245,10 +248,12 @@ HANDLERS: dict[type, Handler] = {
     m.ProvideIdleStatus: _idle_status,
     m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
-        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid()),
+        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid(),
+        cmd.timeControl.to_json() if cmd.timeControl else None),
     m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
-        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid()),
+        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid(),
+        cmd.timeControl.to_json() if cmd.timeControl else None),
     m.ChooseColorPref: lambda c, cmd: colors.choose_color_pref.delay(
         c.client_id, cmd.colorPref, cmd.gameId, _rid()),
     m.MakeMove: _make_move,

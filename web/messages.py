@@ -90,12 +90,27 @@ class FindPublicGame(Command):
     boardSize: Literal[9, 13, 19] = 19
 
 
+class WireTimeControl(BaseModel):
+    """Checked again, to the second, by ``app.clock.TimeControl.from_json``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["none", "fischer", "byoyomi"]
+    mainS: float = Field(default=0, ge=0, le=86400)
+    incrementS: Optional[float] = Field(default=None, ge=0, le=3600)
+    periods: Optional[int] = Field(default=None, ge=0, le=30)
+    periodS: Optional[float] = Field(default=None, ge=0, le=3600)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True) if self.kind != "none" else {"kind": "none"}
+
+
 class CreatePrivateGame(Command):
     type: Literal["CreatePrivateGame"]
     boardSize: Literal[9, 13, 19] = 19
     rules: Literal["chinese", "japanese", "tromp-taylor"] = "chinese"
     komi: Optional[float] = Field(default=None, ge=-50, le=50)
     handicap: int = Field(default=0, ge=0, le=9)
+    timeControl: Optional[WireTimeControl] = None
 
 
 class JoinPrivateGame(Command):
@@ -135,6 +150,7 @@ class AttachBot(Command):
     handicap: int = Field(default=0, ge=0, le=9)
     komi: Optional[float] = Field(default=None, ge=-50, le=50)
     rules: Literal["chinese", "japanese", "tromp-taylor"] = "chinese"
+    timeControl: Optional[WireTimeControl] = None
 
 
 class UndoMove(OptionalGame):

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from app import game
-from tasks import lobby, moves, sync, undo
+from tasks import lobby, sync, undo
 
 from .flows import play, seated
 
@@ -111,14 +111,16 @@ def test_undo_against_the_bot_takes_back_its_reply_and_the_players_move(new_play
     player.follow(game_id)
     assert player.wait("YourColor", gameId=game_id)["yourColor"] == "BLACK"
     play(player, game_id, "BLACK", 4, 4)
-    undo.undo_move.delay(player.client_id, game_id)
-    assert player.wait("UndoRejected")["reason"] == "bot_to_move"
-    moves.make_move.delay(game_id, game.BOT, "bot-1", "WHITE", {"x": 2, "y": 2})  # the bot's reply
-    player.wait("MoveMade", replyTo="bot-1")
+    reply = player.wait("MoveMade", player="WHITE", timeout=30)  # GNU Go answers
+    assert reply["replyTo"].startswith("bot:") and reply["coord"] is not None
     undo.undo_move.delay(player.client_id, game_id)
     undone = player.wait("MoveUndone")
     assert undone["moves"] == [] and undone["playerUp"] == "BLACK" and undone["turn"] == 1
     assert games.load(game_id).moves == []
+    # The position is the human's to play again: the bot does not move on its own.
+    play(player, game_id, "BLACK", 2, 2)
+    assert player.wait_for(lambda p: p["type"] == "MoveMade" and p["player"] == "WHITE" and p is not reply,
+                           timeout=30)["turn"] == 2
 
 
 def test_undo_between_humans_is_a_request_the_opponent_answers(new_player, games) -> None:

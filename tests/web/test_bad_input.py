@@ -42,7 +42,7 @@ def test_each_kind_of_bad_frame_gets_an_error_and_the_connection_stays_open(conn
     client.send_raw(frame)
     assert client.wait("Error")["code"] == code
     client.send({"type": "ProvideIdleStatus"})
-    assert client.wait("IdleStatusProvided")["status"] == "Online"
+    assert client.wait("IdleStatusProvided")["status"] in ("Online", "Idle", "Booting")
 
 
 def test_binary_garbage_gets_an_error(connect) -> None:
