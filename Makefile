@@ -21,8 +21,8 @@ redis: install
 	@$(PY) scripts/ensure_redis.py
 
 run: install redis
-	@echo "make run: starting the processes in Procfile with honcho: $$(cut -d: -f1 Procfile | tr '\n' ' ')"
-	$(VENV)/bin/honcho start
+	@echo "make run: starting $$(cut -d: -f1 Procfile | tr '\n' ' ')with honcho; open http://127.0.0.1:$${PORT:-5000}/"
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$${PORT:-5000} $(VENV)/bin/honcho start
 
 test: install system-deps redis
 	$(PY) -m pytest $(PYTEST_ARGS)
