@@ -290,14 +290,18 @@ def join(state: GameState, client_id: str) -> Decision:
     new = _changed(state)
     new.players.append(client_id)
     new.phase = Phase.COLORS
+    return Decision(new, [ready_event(new, new.human_players())])
+
+
+def ready_event(state: GameState, clients: tuple[str, ...]) -> Delivery:
     ready = {
         "type": "GameReady",
-        "gameId": new.game_id,
+        "gameId": state.game_id,
         "eventId": event_id(),
-        "boardSize": new.board_size,
-        "version": new.version,
+        "boardSize": state.board_size,
+        "version": state.version,
     }
-    return Decision(new, [Delivery(ready, clients=new.human_players())])
+    return Delivery(ready, clients=clients)
 
 
 def attach_bot(state: GameState, bot_color: Color, level: int, now: Optional[float] = None) -> Decision:

@@ -10,7 +10,7 @@ from typing import Callable, Optional, Sequence
 
 from app.celery_app import celery, settings_of
 from app.events import Delivery, error
-from app.game import Decision, GameState, Rejected
+from app.game import Decision, GameState, Phase, Rejected
 from app.store import SAVED, GameStore, SideWrite
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,13 @@ def apply(
                 replies = [Delivery(first, clients=(client_id,))] + list(replies[1:])
             games.publish(replies)
             return "rejected"
-        reply = None
-        if req_id and decision.deliveries:
-            answer = next((d.payload for d in decision.deliveries if d.payload.get("replyTo") == req_id),
-                          decision.deliveries[0].payload)
-            reply = (games.reply_field(client_id, req_id), answer)
-        # Every change keeps the players' "current game" index alive as long as the game.
+        answer = answer_for(decision, client_id, req_id)
+        reply = (games.reply_field(client_id, req_id), answer) if req_id and answer else None
+        # A change keeps the players' "current game" index alive while the game is on (a game
+        # that ends must not take the index back from a newer one).
+        seated = decision.state.human_players() if decision.state.phase is not Phase.OVER else ()
         side_writes = [*writes(decision.state),
-                       *(games.seat_client(p, game_id) for p in decision.state.human_players()),
+                       *(games.seat_client(p, game_id) for p in seated),
                        games.track_activity(decision.state, time.time())]
         pause_for_fault_injection("before_save")
         status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
@@ -99,6 +98,21 @@ def apply(
             return "saved"
         # CONFLICT: another change came first; ALREADY_ANSWERED: the next round re-announces.
     raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
+
+
+def answer_for(decision: Decision, client_id: str, req_id: Optional[str]) -> Optional[dict]:
+    """What the requester is told again if its request comes back: the event answering it,
+    else the first one meant for it (its own colour, say), else the first game event."""
+    deliveries = decision.deliveries
+    for match in (
+        lambda d: req_id is not None and d.payload.get("replyTo") == req_id,
+        lambda d: client_id in d.clients,
+        lambda d: d.game is not None,
+    ):
+        found = next((d.payload for d in deliveries if match(d)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def after_save(before: Optional[GameState], after: GameState) -> None:

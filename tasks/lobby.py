@@ -51,6 +51,8 @@ def find_public_game(client_id: str, board_size: int = 19) -> str:
         tell_error(client_id, "bad_board_size", f"public games are {PUBLIC_BOARD_SIZES}, not {board_size}")
         return "bad_board_size"
     games = store()
+    if _announce_pending(client_id):
+        return "pending"
     for _ in range(10):
         waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC)
         outcome, game_id = games.find_public(board_size, client_id, waiting)
@@ -98,6 +100,23 @@ def create_private_game(
     return state.game_id if created else _already_created(client_id, game_id)
 
 
+def _announce_pending(client_id: str) -> bool:
+    """A client already waiting for, or just paired into, a game gets that game again rather
+    than a second one (a redelivered FindPublicGame, or a second click)."""
+    games = store()
+    current = games.current_game(client_id)
+    state = games.load(current) if current else None
+    if state is None or client_id not in state.players:
+        return False
+    if state.phase is game.Phase.WAITING and state.visibility == PUBLIC:
+        games.publish([game.waiting_event(state, None)])
+        return True
+    if state.phase is game.Phase.COLORS:
+        games.publish([game.ready_event(state, (client_id,))])
+        return True
+    return False
+
+
 def _private_rejected(client_id: str, compact_id: str) -> str:
     tell(client_id, {"type": "PrivateGameRejected", "gameId": compact_id, "eventId": event_id()})
     return "rejected"
@@ -106,14 +125,21 @@ def _private_rejected(client_id: str, compact_id: str) -> str:
 @celery.task(name="bugout.lobby.join_private_game")
 def join_private_game(client_id: str, compact_id: str) -> str:
     games = store()
-    game_id = games.resolve_invite(compact_id)
+    # A used invitation is gone, but the friend who used it may ask again (a redelivery).
+    game_id = games.resolve_invite(compact_id) or games.current_game(client_id)
     state = games.load(game_id) if game_id else None
+    if state is not None and state.invite != compact_id:
+        state = None
     if state is None:
         return _private_rejected(client_id, compact_id)
     if state.creator == client_id and state.phase is game.Phase.WAITING:
         # The creator came back to their own link (a reload): keep waiting, same link.
         games.publish([game.waiting_event(state, invitation_link(compact_id))])
         return "waiting"
+    if client_id in state.players:
+        # Already joined (a redelivered or repeated join): the same answer again.
+        games.publish([game.ready_event(state, (client_id,))])
+        return "joined"
     result = apply(
         state.game_id,
         client_id,

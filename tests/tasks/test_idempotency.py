@@ -80,3 +80,41 @@ def test_resuming_out_of_turn_announces_the_implied_pass(new_player, games) -> N
     assert resumed["turn"] == 4 and resumed["player"] == "WHITE"
     implied = black.wait("MoveMade", turn=3)
     assert implied["player"] == "BLACK" and implied["coord"] is None and implied["replyTo"] is None
+
+
+def test_a_repeated_join_gets_the_same_game_not_a_rejection(new_player, games) -> None:
+    creator, friend = new_player(), new_player()
+    lobby.create_private_game.delay(creator.client_id, 9)
+    compact_id = creator.wait("WaitForOpponent")["link"].split("join=")[1]
+    lobby.join_private_game.delay(friend.client_id, compact_id)
+    first = friend.wait("GameReady")
+    lobby.join_private_game.delay(friend.client_id, compact_id)
+    again = friend.wait_for(lambda p: p["type"] == "GameReady" and p is not first)
+    assert again["gameId"] == first["gameId"] and not friend.events("PrivateGameRejected")
+
+
+def test_a_repeated_public_search_does_not_queue_a_paired_player_again(new_player, games) -> None:
+    a, b = new_player(), new_player()
+    lobby.find_public_game.delay(a.client_id, 9)
+    game_id = a.wait("WaitForOpponent")["gameId"]
+    lobby.find_public_game.delay(b.client_id, 9)
+    b.wait("GameReady")
+    lobby.find_public_game.delay(b.client_id, 9)  # redelivered, or a second click
+    again = b.wait_for(lambda p: p["type"] == "GameReady" and len(b.events("GameReady")) == 2)
+    assert again["gameId"] == game_id
+    assert all(client != b.client_id for _, client in games.waiting_public(9))
+
+
+def test_the_requester_is_told_its_own_colour_again(new_player, games) -> None:
+    from tasks import colors
+
+    a, b = new_player(), new_player()
+    from .flows import paired_public
+
+    game_id = paired_public(a, b)
+    colors.choose_color_pref.delay(a.client_id, "White", game_id, "pref-a")
+    colors.choose_color_pref.delay(b.client_id, "Black", game_id, "pref-b")
+    b.wait("YourColor")
+    colors.choose_color_pref.delay(b.client_id, "Black", game_id, "pref-b")  # redelivered
+    b.wait_for(lambda p: p["type"] == "YourColor" and len(b.events("YourColor")) == 2)
+    assert {e["yourColor"] for e in b.events("YourColor")} == {"BLACK"}
