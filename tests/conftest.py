@@ -14,6 +14,7 @@ RUN_PREFIX = f"bugout-test-{uuid.uuid4().hex[:10]}"
 os.environ["KEY_PREFIX"] = RUN_PREFIX
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ["PUBLIC_URL"] = "http://bugout.test"
+os.environ["BOT_IDLE_S"] = "2"  # the AI engine sleeps quickly, so tests see it wake up
 
 from typing import Any  # noqa: E402
 

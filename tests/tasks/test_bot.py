@@ -1,0 +1,86 @@
+"""The AI opponent with real GNU Go, a real worker and Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from app import game
+from tasks import bot, lobby, moves
+
+from .flows import engine_suggestion, play
+
+pytestmark = pytest.mark.usefixtures("worker")
+
+
+def bot_game(player, bot_color: str = "WHITE", bot_name: str = "KataGoOneStar", size: int = 9) -> str:
+    lobby.attach_bot.delay(player.client_id, bot_color, size, bot_name)
+    game_id = player.wait("BotAttached")["gameId"]
+    player.follow(game_id)
+    return game_id
+
+
+def engine_state(games) -> str:
+    return games.redis.hget(games.keys.engine_status(), "status") or "Idle"
+
+
+def test_a_full_game_against_the_bot_to_the_end_with_scoring(new_player, games) -> None:
+    player = new_player()
+    game_id = bot_game(player)
+    human_moves = [(2, 2), (6, 6), (2, 6), (6, 2)]
+    for turn in range(200):
+        state = games.load(game_id)
+        if state.phase is not game.Phase.PLAYING:
+            break
+        board = state.board()
+        target = next(((x, y) for x, y in human_moves
+                       if board.is_legal(game.Move(game.Color.BLACK, game.Point(x, y)))), None)
+        if target in human_moves:
+            human_moves.remove(target)
+        answer = play(player, game_id, "BLACK", *(target or (None, None)))
+        assert answer["type"] == "MoveMade", answer
+        # The bot answers (unless this pass ended play).
+        player.wait_for(lambda p: p["type"] in ("MoveMade", "ScoringPhase") and p.get("version", 0) > answer["version"],
+                        timeout=30)
+    assert games.load(game_id).phase is game.Phase.SCORING
+    suggested = engine_suggestion(player)
+    moves.accept_score.delay(player.client_id, game_id)  # the bot always agrees
+    over = player.wait("GameOver", timeout=20)
+    assert over["reason"] == "score" and over["result"] == suggested["score"]["result"]
+    assert all(m.startswith(("B", "W")) for m in games.load(game_id).moves)
+
+
+def test_the_engine_sleeps_when_idle_and_the_next_game_wakes_it(new_player, games) -> None:
+    player = new_player()
+    game_id = bot_game(player, bot_color="BLACK")  # the bot moves first
+    player.wait("MoveMade", player="BLACK", timeout=30)
+    deadline = time.monotonic() + 20
+    while engine_state(games) != "Idle":
+        assert time.monotonic() < deadline, "the engine never went to sleep"
+        time.sleep(0.1)
+    assert bot.keeper().status == "Idle"
+    later = new_player()
+    bot_game(later, bot_color="BLACK")
+    booting = later.wait("IdleStatusProvided", status="Booting", timeout=30)
+    online = later.wait("IdleStatusProvided", status="Online", timeout=30)
+    assert booting["since"] and online["since"]
+    later.wait("MoveMade", player="BLACK", timeout=30)
+    assert game_id
+
+
+def test_an_engine_killed_mid_game_is_restarted_and_the_game_goes_on(new_player, games) -> None:
+    player = new_player()
+    game_id = bot_game(player)
+    play(player, game_id, "BLACK", 4, 4)
+    player.wait("MoveMade", player="WHITE", timeout=30)
+    pid = bot.keeper().pid
+    if pid is not None:
+        os.kill(pid, signal.SIGKILL)
+    play(player, game_id, "BLACK", 2, 2)
+    reply = player.wait_for(lambda p: p["type"] == "MoveMade" and p["player"] == "WHITE" and p["turn"] == 4,
+                            timeout=30)
+    assert reply["coord"] is None or reply["coord"] != {"x": 2, "y": 2}
+    assert len(games.load(game_id).moves) == 4
