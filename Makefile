@@ -20,7 +20,7 @@ system-deps:
 redis: install
 	@$(PY) scripts/ensure_redis.py
 
-run: install redis
+run: install
 	@echo "make run: starting $$(cut -d: -f1 Procfile | tr '\n' ' ')with honcho; open http://127.0.0.1:$${PORT:-5000}/"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$${PORT:-5000} $(VENV)/bin/honcho start
 
