@@ -150,8 +150,10 @@ def join_private_game(client_id: str, compact_id: str) -> str:
     return "joined" if result == "saved" else _private_rejected(client_id, compact_id)
 
 
-BOT_LEVELS = {"KataGoOneStar": 1, "KataGoTwoStars": 4, "KataGoThreeStars": 7, "KataGoFourStars": 10}
-"""The original's bot names, kept for compatibility, mapped to GNU Go levels."""
+BOT_LEVELS = {"KataGoOneStar": 1, "KataGoTwoStars": 4, "KataGoThreeStars": 6, "KataGoFourStars": 8}
+"""The original's bot names, kept for compatibility, mapped to GNU Go levels. The strongest is 8,
+not 10: level 10 took up to 2.4 s on 19x19 middle games here, level 8 at most 0.94 s
+(``bench/bot.py``)."""
 
 
 @celery.task(name="bugout.lobby.attach_bot")
