@@ -319,7 +319,8 @@ def attach_bot(state: GameState, bot_color: Color, level: int, now: Optional[flo
     new.phase = Phase.PLAYING
     deliveries = [
         Delivery(
-            {"type": "BotAttached", "gameId": new.game_id, "player": bot_color.value, "version": new.version},
+            {"type": "BotAttached", "gameId": new.game_id, "player": bot_color.value,
+             "boardSize": new.board_size, "version": new.version},
             clients=(state.creator,),
         ),
         Delivery(
@@ -694,6 +695,7 @@ def _undone(new: GameState, count: int) -> Decision:
         "playerUp": board.to_move.value,
         "turn": new.turn,
         "moves": moves_json(board.moves),
+        "clocks": new.clocks_json(new.updated_at),
         "version": new.version,
     }
     return Decision(new, [Delivery(payload, game=new.game_id)])

@@ -2,7 +2,7 @@
 # Debian packages the tests and the AI opponent need. Installs them when missing and we are root;
 # otherwise says what to install.
 set -euo pipefail
-packages=(gnugo goban-original-games)
+packages=(gnugo goban-original-games chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

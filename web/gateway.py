@@ -19,6 +19,7 @@ from flask import Blueprint, current_app
 from simple_websocket import ConnectionClosed
 
 from app.events import error
+from app.store import GameStore
 from tasks import colors, lobby, moves, sync, undo
 
 from . import messages as m
@@ -61,14 +62,18 @@ class _Close:
 class Connection:
     """One websocket: its identity, the games it follows, its outbox and its writer."""
 
-    def __init__(self, ws: Any, relay: Relay, presence: Presence, config: dict[str, Any]) -> None:
+    def __init__(self, ws: Any, relay: Relay, presence: Presence, store: GameStore,
+                 config: dict[str, Any]) -> None:
         self.ws = ws
+        self.store = store
         self.relay = relay
         self.presence = presence
         self.keys = presence.keys
         self.connection_id = str(uuid.uuid4())
         self.client_id: Optional[str] = None
         self.board_sizes: dict[str, int] = {}
+        self.seats: dict[str, str] = {}
+        """Games this client is seated in, and its colour: learned from its own events."""
         self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
         self.over_limit = 0
         self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
@@ -163,6 +168,8 @@ class Connection:
             return
         if isinstance(event.get("boardSize"), int):
             self.board_sizes[game_id] = event["boardSize"]
+        if isinstance(event.get("yourColor"), str):
+            self.seats[game_id] = event["yourColor"]
         self.relay.attach(self.keys.game_channel(game_id), self, wait=False)
 
     # -- reading -------------------------------------------------------------------------------
@@ -178,6 +185,20 @@ class Connection:
         except Exception:  # noqa: BLE001  (one bad frame must not end the connection)
             log.exception("gateway: failed to handle a frame")
             self.send(error("unavailable", "the server could not take this command; try again"))
+
+    def is_seated(self, game_id: str) -> bool:
+        """Whether this client plays in ``game_id``: from its own events, else asked of Redis once.
+
+        Moves from clients that are not seated are refused here, so they never reach a worker
+        (the worker checks the seat again: this is only the cheap first gate).
+        """
+        if game_id in self.seats:
+            return True
+        state = self.store.load(game_id)
+        seat = state.seat_of(self.client_id) if state and self.client_id else None
+        if seat is not None:
+            self.seats[game_id] = seat.value
+        return seat is not None
 
     def follow(self, game_id: str) -> None:
         self.relay.attach(self.keys.game_channel(game_id), self)
@@ -206,6 +227,11 @@ def _coord(coord: Optional[m.Coord]) -> Optional[dict[str, int]]:
 
 def _make_move(c: Connection, cmd: m.MakeMove) -> None:
     c.check_on_board(cmd.gameId, cmd.coord, cmd.reqId)
+    if not c.is_seated(cmd.gameId):
+        c.send({"type": "MoveRejected", "gameId": cmd.gameId, "replyTo": cmd.reqId, "eventId": str(uuid.uuid4()),
+                "player": cmd.player, "coord": _coord(cmd.coord), "reason": "not_a_player",
+                "message": "you are not seated in this game"})
+        return
     c.follow(cmd.gameId)
     moves.make_move.delay(cmd.gameId, c.client_id, cmd.reqId or str(uuid.uuid4()), cmd.player, _coord(cmd.coord),
                           time.time())
@@ -277,4 +303,4 @@ HANDLERS: dict[type, Handler] = {
 @sock.route("/gateway", bp=bp)
 def gateway(ws: Any) -> None:
     state = current_app.extensions["bugout"]
-    Connection(ws, state.relay(), state.presence(), current_app.config).serve()
+    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config).serve()

@@ -18,6 +18,7 @@ class WsClient:
         self.url = url
         self.client_id = client_id or str(uuid.uuid4())
         self.ws = websocket.create_connection(url, timeout=10)
+        self.ws.settimeout(None)  # the reader waits for events as long as the socket lives
         self.events: list[Payload] = []
         self.raw: list[str] = []
         self.closed_with: Optional[tuple[Optional[int], str]] = None

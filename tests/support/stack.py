@@ -1,0 +1,119 @@
+"""A whole stack for a fault test: web and worker processes started the Procfile way on a key
+prefix (and, if asked, a Redis) of its own, with handles to restart or kill each part."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Optional
+
+import redis
+
+from app.config import Settings
+from app.store import GameStore
+
+from . import processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OwnRedis:
+    """A redis-server on a free port with AOF persistence, in a directory of its own."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: Optional[subprocess.Popen[bytes]] = None
+        self.start()
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "redis-server"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if redis.Redis.from_url(self.url).ping():
+                    return
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class Stack:
+    def __init__(self, tmp: Path, redis_url: str, prefix: Optional[str] = None) -> None:
+        self.tmp = tmp
+        self.prefix = prefix or f"bugout-fault-{uuid.uuid4().hex[:8]}"
+        self.redis_url = redis_url
+        self.settings = Settings.from_env(redis_url=redis_url, key_prefix=self.prefix, visibility_timeout_s=2)
+        self.store = GameStore.connect(self.settings)
+        self.env = {"KEY_PREFIX": self.prefix, "REDIS_URL": redis_url, "VISIBILITY_TIMEOUT_S": "2"}
+        self.web_port = free_port()
+        self.web: Optional[subprocess.Popen[bytes]] = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def gateway(self) -> str:
+        return f"ws://127.0.0.1:{self.web_port}/gateway"
+
+    def start_web(self) -> None:
+        self.web = processes.start("web", {**self.env, "PORT": str(self.web_port)}, log=self.tmp / "web.log")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/", timeout=1).read()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError((self.tmp / "web.log").read_text()[-2000:])
+                time.sleep(0.05)
+
+    def start_worker(self, **env: str) -> subprocess.Popen[bytes]:
+        worker = processes.start("worker", {**self.env, **env}, extra_args=f"-n w{uuid.uuid4().hex[:6]}@%h",
+                                 log=self.tmp / "worker.log")
+        self.workers.append(worker)
+        return worker
+
+    def wait_workers(self, count: int = 1) -> None:
+        from app.celery_app import create_celery
+
+        app = create_celery(self.settings)
+        try:
+            deadline = time.monotonic() + 30
+            while len(app.control.ping(timeout=0.5) or []) < count:
+                assert time.monotonic() < deadline, (self.tmp / "worker.log").read_text()[-2000:]
+        finally:
+            app.close()
+
+    def stop(self) -> None:
+        for process in [self.web, *self.workers]:
+            if process is not None:
+                processes.kill(process, signal.SIGTERM)
+        try:
+            self.store.delete_everything()
+        except redis.RedisError:
+            pass
