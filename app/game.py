@@ -689,6 +689,10 @@ def _undone(new: GameState, count: int) -> Decision:
     del new.moves[len(new.moves) - count :]
     new.undo_requested_by = None
     board = new.board()
+    clock = new.clock_state()
+    if clock is not None and not clock.flagged:
+        # The clock now runs for whoever is to move after the take-back.
+        new.clock = clocks.resume(clocks.stop(clock), new.updated_at, to_move=board.to_move.value).to_json()
     payload = {
         "type": "MoveUndone",
         "gameId": new.game_id,

@@ -77,3 +77,18 @@ def test_byoyomi_periods_are_used_up(new_player, games) -> None:
     assert late["type"] == "MoveRejected"
     assert black.wait("GameOver")["result"] == "W+T"
     assert time.time() > start
+
+
+def test_an_undo_hands_the_clock_to_the_side_to_move(new_player, games) -> None:
+    from tasks import undo
+
+    black, white, game_id = timed_game(new_player, {"kind": "fischer", "mainS": 60, "incrementS": 0})
+    start = games.load(game_id).clock_state().since
+    move_at(black, game_id, "BLACK", 2, 2, start + 1)
+    move_at(white, game_id, "WHITE", 6, 6, start + 2)
+    undo.undo_move.delay(black.client_id, game_id)
+    white.wait("UndoRequested")
+    undo.answer_undo.delay(white.client_id, True, game_id)
+    undone = black.wait("MoveUndone")
+    assert undone["playerUp"] == "BLACK" and undone["clocks"]["running"] == "BLACK"
+    assert move_at(black, game_id, "BLACK", 3, 3, time.time())["type"] == "MoveMade"
