@@ -170,6 +170,18 @@ class GameStore:
         raw = self.redis.hget(self.keys.game(game_id), "state")
         return None if raw is None else GameState.from_json(json.loads(raw))
 
+    def load_for_request(self, game_id: str, client_id: str, req_id: Optional[str]
+                         ) -> tuple[Optional[GameState], Optional[Json]]:
+        """The game and, if ``req_id`` was answered before, that answer: one round trip."""
+        if req_id is None:
+            return self.load(game_id), None
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hget(self.keys.game(game_id), "state")
+        pipe.hget(self.keys.replies(game_id), self.reply_field(client_id, req_id))
+        raw_state, raw_reply = pipe.execute()
+        state = None if raw_state is None else GameState.from_json(json.loads(raw_state))
+        return state, None if raw_reply is None else json.loads(raw_reply)
+
     def save(
         self,
         state: GameState,

@@ -53,17 +53,15 @@ def apply(
     """
     games = store()
     for _ in range(MAX_ATTEMPTS):
-        state = games.load(game_id)
+        state, seen = games.load_for_request(game_id, client_id, req_id)
         if state is None:
             if silent:
                 return "unknown_game"
             tell_error(client_id, "unknown_game", f"no game {game_id} (it may have expired)", req_id)
             return "unknown_game"
-        if req_id:
-            seen = games.reply_for(game_id, client_id, req_id)
-            if seen is not None:
-                tell(client_id, seen)
-                return "duplicate"
+        if seen is not None:
+            tell(client_id, seen)
+            return "duplicate"
         try:
             decision = command(state)
         except Rejected as rejected:

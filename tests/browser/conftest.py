@@ -6,6 +6,7 @@ Every page fails its test on any console error or uncaught exception.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -36,7 +37,7 @@ def web(worker, tmp_path_factory) -> Iterator[WebProcess]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+        pytest.fail("Debian's chromium is not installed (make test installs it with scripts/system-deps.sh)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -82,6 +83,9 @@ def open_page(browser, web) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture(scope="session")
-def screenshots() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots(tmp_path_factory) -> Path:
+    """Where the tests put their screenshots: ``docs/screenshots`` with UPDATE_SCREENSHOTS=1
+    (what the README shows), else a temporary folder, so a test run leaves the tree clean."""
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
