@@ -19,6 +19,14 @@ def _link(state: game.GameState) -> Optional[str]:
     return invitation_link(state.invite) if state.invite else None
 
 
+def _game_for(client_id: str, game_id: str, req_id: Optional[str] = None) -> Optional[game.GameState]:
+    """The stored game, or ``None`` after telling the client it does not exist (any more)."""
+    state = store().load(game_id)
+    if state is None:
+        tell_error(client_id, "unknown_game", f"no game {game_id}", req_id)
+    return state
+
+
 @celery.task(name="bugout.sync.req_sync")
 def req_sync(client_id: str, req_id: Optional[str], player_up: Optional[str] = None,
              turn: Optional[int] = None, last_move: Optional[dict] = None,
@@ -28,9 +36,8 @@ def req_sync(client_id: str, req_id: Optional[str], player_up: Optional[str] = N
     if found is None:
         return "no_game"
     games = store()
-    state = games.load(found)
+    state = _game_for(client_id, found, req_id)
     if state is None:
-        tell_error(client_id, "unknown_game", f"no game {found}", req_id)
         return "unknown_game"
     req_id = request_id(req_id)
     if last_move and last_move.get("player") and last_move.get("turn"):
@@ -46,9 +53,8 @@ def req_sync(client_id: str, req_id: Optional[str], player_up: Optional[str] = N
 
 @celery.task(name="bugout.sync.provide_history")
 def provide_history(client_id: str, game_id: str, req_id: Optional[str]) -> str:
-    state = store().load(game_id)
+    state = _game_for(client_id, game_id, req_id)
     if state is None:
-        tell_error(client_id, "unknown_game", f"no game {game_id}", req_id)
         return "unknown_game"
     store().publish([game.history(state, req_id, client_id)])
     return "provided"
@@ -60,9 +66,8 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
     """Give a returning player (same client id, new connection) its seat and what it missed:
     the events after ``since_version`` when the kept history reaches back, else a snapshot."""
     games = store()
-    state = games.load(game_id)
+    state = _game_for(client_id, game_id, req_id)
     if state is None:
-        tell_error(client_id, "unknown_game", f"no game {game_id}", req_id)
         return "unknown_game"
     if client_id not in state.players:
         tell_error(client_id, "not_a_player", "only the game's players can reconnect to it", req_id)
@@ -83,9 +88,8 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
 @celery.task(name="bugout.sync.watch_game")
 def watch_game(client_id: str, game_id: str) -> str:
     """A spectator's read-only snapshot: no seat, no client ids."""
-    state = store().load(game_id)
+    state = _game_for(client_id, game_id)
     if state is None:
-        tell_error(client_id, "unknown_game", f"no game {game_id}")
         return "unknown_game"
     tell(client_id, game.snapshot(state))
     return "watching"
@@ -93,9 +97,8 @@ def watch_game(client_id: str, game_id: str) -> str:
 
 @celery.task(name="bugout.sync.game_state")
 def game_state(client_id: str, game_id: str) -> str:
-    state = store().load(game_id)
+    state = _game_for(client_id, game_id)
     if state is None:
-        tell_error(client_id, "unknown_game", f"no game {game_id}")
         return "unknown_game"
     tell(client_id, game.snapshot(state, client_id, _link(state)))
     return "sent"
