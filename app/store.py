@@ -162,8 +162,13 @@ class GameStore:
         self._find_public = client.register_script(_FIND_PUBLIC)
 
     @classmethod
-    def connect(cls, settings: Settings) -> GameStore:
-        return cls(redis.Redis.from_url(settings.state_url, decode_responses=True), settings)
+    def connect(cls, settings: Settings, max_connections: int = 64) -> GameStore:
+        # A pool that waits for a free connection rather than failing: a thousand sockets
+        # beating at once must queue for Redis, not be dropped with "Too many connections".
+        pool = redis.BlockingConnectionPool.from_url(
+            settings.state_url, decode_responses=True, max_connections=max_connections, timeout=10
+        )
+        return cls(redis.Redis(connection_pool=pool), settings)
 
     # -- games ---------------------------------------------------------------------------------
     def load(self, game_id: str) -> Optional[GameState]:

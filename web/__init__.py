@@ -16,6 +16,29 @@ from app.presence import Presence
 from .relay import Relay
 
 
+_compression_configured = False
+
+
+def _compress_without_context_takeover() -> None:
+    """simple-websocket accepts permessage-deflate with context takeover, which keeps a zlib
+    compressor per socket for its whole life (about 100 kB each, measured by
+    bench/footprint.py). Our frames are small JSON: compressing each on its own costs little
+    and bounds that memory. The library names the class at call time, so this one setting
+    changes what it accepts."""
+    global _compression_configured
+    if _compression_configured:
+        return
+    import functools
+
+    import simple_websocket.ws
+    from wsproto.extensions import PerMessageDeflate
+
+    simple_websocket.ws.PerMessageDeflate = functools.partial(  # type: ignore[misc]
+        PerMessageDeflate, server_no_context_takeover=True, client_no_context_takeover=True
+    )
+    _compression_configured = True
+
+
 class ProcessState:
     """Per-process resources, made on first use (after gunicorn forked the worker)."""
 
@@ -65,6 +88,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     settings = Settings.from_env()
+    _compress_without_context_takeover()
     app.extensions["bugout"] = ProcessState(settings, app.config)
 
     from . import gateway, pages
