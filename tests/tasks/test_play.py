@@ -143,8 +143,7 @@ def test_scoring_toggles_and_a_new_move_resumes_play(new_player, games) -> None:
     play(white, game_id, "WHITE", None)
     black.wait("ScoringPhase")
     engine_suggestion(black)
-    games.redis  # the toggles below start from whatever GNU Go suggested
-    state = games.load(game_id)
+    state = games.load(game_id)  # the toggles below start from whatever GNU Go suggested
     if (6, 6) in state.dead:
         moves.toggle_dead.delay(black.client_id, game_id, {"x": 6, "y": 6})
         black.wait_for(lambda p: p["type"] == "ScoringPhase" and {"x": 6, "y": 6} not in p["dead"])
