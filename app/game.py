@@ -92,8 +92,8 @@ class GameState:
     undo_requested_by: Optional[str] = None
     claimable_by: Optional[str] = None
     """The colour that may claim the win because its opponent left."""
-    time_control: dict = field(default_factory=lambda: {"kind": "none"})
-    clock: Optional[dict] = None
+    time_control: Json = field(default_factory=lambda: {"kind": "none"})
+    clock: Optional[Json] = None
     """The server's clock (``app.clock.ClockState`` as JSON), from the start of play."""
     result: Optional[str] = None
     end_reason: Optional[str] = None
@@ -555,11 +555,11 @@ def toggle_dead(state: GameState, client_id: str, point: Point) -> Decision:
     board = state.board()
     if not point.on_board(state.board_size) or board.board[point] is None:
         raise Rejected("not_a_stone")
-    group = {tuple(board.board.point(i)) for i in board.board.group(board.board.index(point))}
+    group = {(p.x, p.y) for p in map(board.board.point, board.board.group(board.board.index(point)))}
     new = _changed(state)
     dead = set(new.dead)
     dead = dead - group if group <= dead else dead | group
-    new.dead = sorted(dead)  # type: ignore[arg-type]
+    new.dead = sorted(dead)
     new.accepted = []
     return Decision(new, [scoring_event(new, board)])
 

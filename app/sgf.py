@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sgfmill import sgf, sgf_moves
+from sgfmill import sgf, sgf_moves  # type: ignore[import-untyped]
 
 from app.go import Color, Game, Move, Point, RuleSet, fixed_handicap, preset
 
@@ -108,7 +108,8 @@ def dumps(record: GameRecord) -> bytes:
         node = doc.extend_main_sequence()
         point = None if move.point is None else _to_sgf_point(move.point, record.size)
         node.set_move(_SGF_COLOR[move.color], point)
-    return doc.serialise()
+    serialised: bytes = doc.serialise()
+    return serialised
 
 
 def loads(data: bytes) -> GameRecord:
@@ -117,7 +118,8 @@ def loads(data: bytes) -> GameRecord:
     size = doc.get_size()
     root = doc.get_root()
     board, plays = sgf_moves.get_setup_and_moves(doc)
-    black, white = [], []
+    black: list[Point] = []
+    white: list[Point] = []
     for colour, row_col in board.list_occupied_points():
         (black if colour == "b" else white).append(_from_sgf_point(row_col, size))
     moves = tuple(
