@@ -48,7 +48,6 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +61,9 @@ import redis
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.procfile import free_port, launch, procfile_command, stop_group  # noqa: E402
 
 STACK_LINES = ("web", "worker", "bot", "beat")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -71,22 +73,7 @@ MB = 1024.0  # /proc reports kB
 TARGETS = {"cold_start_s": 1.0, "idle_rss_mb": 200.0, "rss_1000_sockets_mb": 300.0, "idle_cpu_pct": 1.0}
 
 
-# -- the stack, the Procfile way (copied from bench/load.py, plus shell lists such as beat's) ----
-
-def procfile_command(process_type: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, command = line.split(": ", 1)
-            if name == process_type:
-                return command
-    raise SystemExit(f"no {process_type!r} line in the Procfile")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+# -- the stack, the Procfile way (bench/procfile.py) ------------------------------------------------
 
 @dataclass
 class Proc:
@@ -97,45 +84,11 @@ class Proc:
 
 
 def start(label: str, command: str, env: dict[str, str], log: Path) -> Proc:
-    """``bash -c`` the command in its own session (process group), the venv first on PATH.
-
-    A simple command is ``exec``-ed so the pid is the program's. A list (beat's ``mkdir -p var &&
-    celery ...``) must not be: ``exec mkdir ... && celery`` would run only mkdir. bash 5 still
-    execs the last command of a ``&&`` list, so celery keeps the shell's pid there too.
-    """
-    simple = not any(op in command for op in ("&&", "||", ";", "|"))
-    full_env = {**os.environ, **env}
-    full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
-    with open(log, "ab") as output:
-        process = subprocess.Popen(["bash", "-c", f"exec {command}" if simple else command], cwd=ROOT,
-                                   env=full_env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    return Proc(label, process, log, command)
+    return Proc(label, launch(command, env, log), log, command)
 
 
 def stop(proc: Proc) -> None:
-    """SIGTERM to the process group (warm shutdown), then SIGKILL if anything lingers."""
-    process = proc.process
-    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=wait_s)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    for _ in range(50):  # children (gunicorn's worker, gnugo) may outlive their leader a moment
-        if not group_pids(process.pid):
-            return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
+    stop_group(proc.process)
 
 
 # -- /proc ---------------------------------------------------------------------------------------

@@ -49,7 +49,6 @@ import math
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -65,6 +64,8 @@ from typing import Any, Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.procfile import free_port, launch, procfile_command, stop_group  # noqa: E402
+
 BOARD = 19
 STONES_PER_COLOR = 180  # 9.5 rows each; the last empty point (9, 9) is never played
 MOVE_TIMEOUT_S = 10.0
@@ -76,22 +77,7 @@ CLIENT_RATE, CLIENT_BURST = 18.0, 30.0  # under the server's 20 frames/s, bursts
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-# -- the stack, the Procfile way ---------------------------------------------------------------
-
-def procfile_command(process_type: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, command = line.split(": ", 1)
-            if name == process_type:
-                return command
-    raise SystemExit(f"no {process_type!r} line in the Procfile")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+# -- the stack, the Procfile way (bench/procfile.py) --------------------------------------------
 
 @dataclass
 class Proc:
@@ -104,39 +90,11 @@ class Proc:
 def start(label: str, process_type: str, env: dict[str, str], extra_args: str, log: Path,
           port: Optional[int] = None) -> Proc:
     command = procfile_command(process_type) + (" " + extra_args if extra_args else "")
-    full_env = {**os.environ, **env}
-    full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
-    with open(log, "ab") as output:
-        process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=full_env,
-                                   stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # its own process group
-    return Proc(label, process, log, port)
+    return Proc(label, launch(command, env, log), log, port)
 
 
 def stop(proc: Proc) -> None:
-    """SIGTERM to the process group (warm shutdown), then SIGKILL if anything lingers."""
-    process = proc.process
-    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=wait_s)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    # Children (gunicorn's worker) may outlive their leader for a moment: the group must be empty.
-    for _ in range(50):
-        if not group_pids(process.pid):
-            return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
+    stop_group(proc.process)
 
 
 def wait_web(proc: Proc, timeout: float = 30.0) -> None:

@@ -29,6 +29,8 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.procfile import launch, procfile_command, stop_group  # noqa: E402
+
 WARMUP = 50
 TIMEOUT_S = 10.0
 MOVES_PER_GAME = 200
@@ -37,38 +39,9 @@ FLOOR_TASK = "celery.accumulate"
 MOVE_TASK = "bugout.moves.make_move"
 
 
-def procfile_command(process_type: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, command = line.split(": ", 1)
-            if name == process_type:
-                return command
-    raise SystemExit(f"no {process_type!r} line in the Procfile")
-
-
 def start_worker(prefix: str, redis_url: str, extra_args: str, log: Path) -> subprocess.Popen[bytes]:
     command = procfile_command("worker") + (" " + extra_args if extra_args else "")
-    env = {**os.environ, "KEY_PREFIX": prefix, "REDIS_URL": redis_url}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    with open(log, "ab") as output:
-        return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
-                                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (warm shutdown) to the worker's own process group, then SIGKILL if it lingers."""
-    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    return launch(command, {"KEY_PREFIX": prefix, "REDIS_URL": redis_url}, log)
 
 
 def wait_ready(sender, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
@@ -236,7 +209,7 @@ def main() -> int:
                      f"floor_p99_ms={floor_stats['p99']:.3f}")
     finally:
         if worker is not None:
-            stop_worker(worker)
+            stop_group(worker)
         sender.close()
         removed = store.delete_everything()  # games, events, replies and Celery's keys (prefix:celery:*)
         store.redis.close()
