@@ -234,13 +234,7 @@ class EngineKeeper:
             log.exception("idle stop of GNU Go failed")
 
     def _stop_locked(self) -> None:
-        engine, self._engine = self._engine, None
-        self._flags = ()
-        if engine is not None:
-            try:
-                engine.stop()
-            except Exception:
-                log.exception("stopping GNU Go failed")
+        self._forget_broken_engine()
         self._set_status(IDLE)
 
     def _set_status(self, status: str) -> None:
