@@ -35,6 +35,27 @@ def game_id_for(client_id: str, req_id: Optional[str]) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"bugout:{client_id}:{req_id}"))
 
 
+def _private_game(
+    game_id: str,
+    client_id: str,
+    board_size: int,
+    invite: Optional[str],
+    rules: str,
+    komi: Optional[float],
+    handicap: int,
+    time_control: Optional[dict],
+    context: str = "",
+) -> Optional[game.GameState]:
+    """A new private game from the client's settings, or ``None`` after telling it what is wrong."""
+    try:
+        control = TimeControl.from_json(time_control) if time_control else None
+        return game.new_game(game_id, client_id, board_size, PRIVATE, invite, rules, komi, handicap,
+                             time_control=control)
+    except (InvalidSetupError, ValueError) as bad:
+        tell_error(client_id, "bad_settings", f"{context}{bad}")
+        return None
+
+
 def _already_created(client_id: str, game_id: str) -> str:
     """A redelivered creation: announce the game that the first delivery made."""
     state = store().load(game_id)
@@ -85,12 +106,8 @@ def create_private_game(
     games = store()
     compact_id = new_compact_id()
     game_id = game_id_for(client_id, req_id)
-    try:
-        control = TimeControl.from_json(time_control) if time_control else None
-        state = game.new_game(game_id, client_id, board_size, PRIVATE, compact_id, rules, komi, handicap,
-                              time_control=control)
-    except (InvalidSetupError, ValueError) as bad:
-        tell_error(client_id, "bad_settings", str(bad))
+    state = _private_game(game_id, client_id, board_size, compact_id, rules, komi, handicap, time_control)
+    if state is None:
         return "bad_settings"
     created = games.create(
         state,
@@ -173,13 +190,13 @@ def attach_bot(
 
     games = store()
     game_id = game_id_for(client_id, req_id)
-    try:
-        level = BOT_LEVELS[bot]
-        control = TimeControl.from_json(time_control) if time_control else None
-        state = game.new_game(game_id, client_id, board_size, PRIVATE, None, rules, komi, handicap,
-                              time_control=control)
-    except (KeyError, InvalidSetupError, ValueError) as bad:
-        tell_error(client_id, "bad_settings", f"cannot start a bot game: {bad}")
+    level = BOT_LEVELS.get(bot)
+    if level is None:
+        tell_error(client_id, "bad_settings", f"cannot start a bot game: no bot {bot!r}")
+        return "bad_settings"
+    state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,
+                          "cannot start a bot game: ")
+    if state is None:
         return "bad_settings"
     decision = game.attach_bot(state, Color(bot_color), level)
     assert decision.state is not None
