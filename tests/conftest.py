@@ -67,3 +67,14 @@ def games(celery_session_app) -> GameStore:
     from app.celery_app import settings_of
 
     return GameStore.connect(settings_of(celery_session_app))
+
+
+@pytest.fixture(scope="session")
+def web(worker, tmp_path_factory):
+    """The web app started the Procfile way (gunicorn + gevent) on a free port, with the embedded
+    worker behind it; shared by the gateway and browser tests."""
+    from .support.stack import WebProcess
+
+    server = WebProcess(tmp_path_factory.mktemp("web") / "web.log")
+    yield server
+    server.stop()

@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.web.conftest import WebProcess
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,13 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def web(worker, tmp_path_factory) -> Iterator[WebProcess]:
-    server = WebProcess(tmp_path_factory.mktemp("web") / "web.log")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

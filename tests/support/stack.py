@@ -27,6 +27,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    """Until ``GET /`` answers; fails with the log's tail if the process dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError(f"web did not start: {log.read_text()[-3000:]}") from None
+            time.sleep(0.05)
+
+
+class WebProcess:
+    """The Procfile's web line on a free port, on the test run's own key prefix."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        self.process = processes.start("web", {"PORT": str(self.port)}, log=log)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.gateway = f"ws://127.0.0.1:{self.port}/gateway"
+        wait_until_serving(self.base, self.process, log)
+
+    def stop(self) -> None:
+        processes.kill(self.process, signal.SIGTERM)
+
+
 class OwnRedis:
     """A redis-server on a free port with AOF persistence, in a directory of its own."""
 
@@ -82,15 +110,7 @@ class Stack:
 
     def start_web(self) -> None:
         self.web = processes.start("web", {**self.env, "PORT": str(self.web_port)}, log=self.tmp / "web.log")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/", timeout=1).read()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError((self.tmp / "web.log").read_text()[-2000:])
-                time.sleep(0.05)
+        wait_until_serving(f"http://127.0.0.1:{self.web_port}", self.web, self.tmp / "web.log")
 
     def start_worker(self, **env: str) -> subprocess.Popen[bytes]:
         worker = processes.start("worker", {**self.env, **env}, extra_args=f"-n w{uuid.uuid4().hex[:6]}@%h",
