@@ -368,10 +368,17 @@ class EngineKeeper:
         # scoring gives White no handicap compensation either).
         for point in game.handicap_stones:
             engine.play("black", to_vertex(point.x, point.y, size))
+        no_ko = game.rules.ko is KoRule.NONE
         for number, move in enumerate(game.moves, 1):
             vertex = "pass" if move.point is None else to_vertex(move.point.x, move.point.y, size)
             try:
                 engine.play(_gtp_color(move.color), vertex)
             except GtpError as exc:
-                raise GtpError(exc.command, f"move {number} refused: {exc.message}") from exc
+                if not (no_ko and move.point is not None):
+                    raise GtpError(exc.command, f"move {number} refused: {exc.message}") from exc
+                # GNU Go always forbids the immediate ko retake, which the original's rules allow.
+                # A pass by the other side in between lifts that ban (GTP ``play`` does not care
+                # about alternation) and leaves the position exactly as our rules have it.
+                engine.play(_gtp_color(move.color.opponent), "pass")
+                engine.play(_gtp_color(move.color), vertex)
         engine.command(f"level {level}")

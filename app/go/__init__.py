@@ -21,7 +21,9 @@ from .errors import (
 from .game import Game
 from .handicap import fixed_handicap, max_handicap
 from .outcome import Outcome, Termination
-from .rules import CHINESE, DEFAULT, JAPANESE, PRESETS, TROMP_TAYLOR, KoRule, RuleSet, Scoring, preset
+from .rules import (
+    CHINESE, DEFAULT, JAPANESE, ORIGINAL, PRESETS, SELECTABLE, TROMP_TAYLOR, KoRule, RuleSet, Scoring, preset,
+)
 from .scoring import Score, score
 from .types import Color, Move, Point
 
@@ -30,6 +32,7 @@ __all__ = [
     "GameOverError", "GoError", "IllegalMoveError", "InvalidSetupError", "KoError",
     "NotYourTurnError", "OccupiedError", "OffBoardError", "SuicideError", "SuperkoError",
     "Game", "fixed_handicap", "max_handicap", "Outcome", "Termination",
-    "CHINESE", "DEFAULT", "JAPANESE", "PRESETS", "TROMP_TAYLOR", "KoRule", "RuleSet", "Scoring",
+    "CHINESE", "DEFAULT", "JAPANESE", "ORIGINAL", "PRESETS", "SELECTABLE", "TROMP_TAYLOR", "KoRule",
+    "RuleSet", "Scoring",
     "preset", "Score", "score", "Color", "Move", "Point",
 ]

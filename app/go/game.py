@@ -46,7 +46,8 @@ class Game:
         self.outcome: Optional[Outcome] = None
         self._ko_index = _NO_POINT
         self._situational = rules.ko is KoRule.SITUATIONAL
-        self._superko = rules.ko is not KoRule.SIMPLE
+        self._superko = rules.ko in (KoRule.POSITIONAL, KoRule.SITUATIONAL)
+        self._forbids_ko = rules.ko is not KoRule.NONE
         self._seen: set[int] = {self._position_key(self.board.zobrist_hash, self.to_move)}
 
     # -- construction --------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class Game:
         self.consecutive_passes = 0
         self.to_move = Color.WHITE if cell == BLACK else Color.BLACK
         ko = _NO_POINT
-        if len(captured) == 1:
+        if len(captured) == 1 and self._forbids_ko:
             # A lone stone whose only liberty is the point it just emptied: the classic ko shape.
             taken, enemy = captured[0], cell ^ 3
             for q in board.neighbours(index):

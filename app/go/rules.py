@@ -9,6 +9,10 @@ from .errors import InvalidSetupError
 
 
 class KoRule(enum.Enum):
+    NONE = "none"
+    """No ko rule at all: any move on an empty point is legal, so a game may repeat. This is what
+    BUGOUT's original judge did, and the only rule its original client can follow (it lets its
+    player confirm a ko retake and has no way to hear that a move was refused)."""
     SIMPLE = "simple"
     """Only the immediate recapture of a single-stone ko is forbidden."""
     POSITIONAL = "positional"
@@ -46,8 +50,14 @@ TROMP_TAYLOR = RuleSet(
     "tromp-taylor", KoRule.POSITIONAL, suicide_allowed=True, scoring=Scoring.AREA, komi=7.5
 )
 JAPANESE = RuleSet("japanese", KoRule.SIMPLE, suicide_allowed=False, scoring=Scoring.TERRITORY, komi=6.5)
+ORIGINAL = RuleSet("original", KoRule.NONE, suicide_allowed=True, scoring=Scoring.AREA, komi=7.5)
+"""The rules BUGOUT's original protocol implies: every move on an empty point stands, a suicide
+removes the suicided stones (as the original client's board does), counted by area."""
 
-PRESETS: dict[str, RuleSet] = {r.name: r for r in (CHINESE, TROMP_TAYLOR, JAPANESE)}
+SELECTABLE: tuple[RuleSet, ...] = (CHINESE, TROMP_TAYLOR, JAPANESE)
+"""The presets a player may choose when creating a game; ``original`` is never chosen, it is
+what a game falls back to when a seated client cannot hear that a move was refused."""
+PRESETS: dict[str, RuleSet] = {r.name: r for r in (*SELECTABLE, ORIGINAL)}
 DEFAULT = CHINESE
 
 
