@@ -14,10 +14,11 @@ import enum
 import secrets
 import time
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from app import clock as clocks
 from app import go
+from app.dialect import Extension
 from app.events import Delivery, Json, coord, event_id, move_json, moves_json, points_json
 from app.go import Color, IllegalMoveError, Move, Point
 from app.go.life import suggest_dead
@@ -97,6 +98,10 @@ class GameState:
     """The server's clock (``app.clock.ClockState`` as JSON), from the start of play."""
     result: Optional[str] = None
     end_reason: Optional[str] = None
+    speaks: dict[str, list[str]] = field(default_factory=dict)
+    """The protocol extensions each human player's client declared (``app.dialect``)."""
+    public_url: Optional[str] = None
+    """Base of the invitation link, as the creator reached us; ``None``: the configured one."""
     created_at: float = 0.0
     updated_at: float = 0.0
 
@@ -139,6 +144,19 @@ class GameState:
 
     def human_players(self) -> tuple[str, ...]:
         return tuple(p for p in self.players if p != BOT)
+
+    def speaks_extension(self, client_id: str, extension: Extension) -> bool:
+        return extension.value in self.speaks.get(client_id, ())
+
+    def implied_acceptances(self) -> list[str]:
+        """The colours taken to accept any count: the AI's, and players whose client does not
+        speak the scoring extension (they never send AcceptScore)."""
+        return [
+            color.value
+            for color in Color
+            if (seated := self.seated(color)) is not None
+            and (seated == BOT or not self.speaks_extension(seated, Extension.SCORING))
+        ]
 
     @property
     def has_bot(self) -> bool:
@@ -234,15 +252,20 @@ def new_game(
     handicap: int = 0,
     now: Optional[float] = None,
     time_control: Optional[clocks.TimeControl] = None,
+    speaks: Iterable[Extension] = frozenset(Extension),
+    public_url: Optional[str] = None,
 ) -> GameState:
-    """A game waiting for its second player. Raises ``go.InvalidSetupError`` (or
-    ``clock.InvalidTimeControl``) for bad settings."""
+    """A game waiting for its second player, created by a client that speaks ``speaks``.
+    Raises ``go.InvalidSetupError`` (or ``clock.InvalidTimeControl``) for bad settings."""
+    if rules not in {r.name for r in go.SELECTABLE}:
+        raise go.InvalidSetupError(
+            f"unknown rule preset {rules!r}; choose one of {', '.join(r.name for r in go.SELECTABLE)}")
     rule_set = go.preset(rules)
     if komi is not None:
         rule_set = rule_set.with_komi(komi)
     go.Game(board_size, rule_set, handicap)  # validates size, handicap and komi
     stamp = time.time() if now is None else now
-    return GameState(
+    state = GameState(
         game_id=game_id,
         board_size=board_size,
         creator=creator,
@@ -253,9 +276,23 @@ def new_game(
         invite=invite,
         players=[creator],
         time_control=(time_control or clocks.TimeControl.none()).to_json(),
+        speaks={creator: sorted(e.value for e in speaks)},
+        public_url=public_url,
         created_at=stamp,
         updated_at=stamp,
     )
+    _fit_rules_to_players(state)
+    return state
+
+
+def _fit_rules_to_players(state: GameState) -> None:
+    """A game with a seated client that cannot hear a refusal is played under the ``original``
+    rules (every move on an empty point stands), keeping its komi: otherwise that client, which
+    lets its player insist on a ko retake or a suicide, would wait forever for its move."""
+    if state.rules == go.ORIGINAL.name:
+        return
+    if any(not state.speaks_extension(p, Extension.REJECTIONS) for p in state.human_players()):
+        state.rules = go.ORIGINAL.name
 
 
 def _start_clock(new: GameState, now: float) -> None:
@@ -268,6 +305,7 @@ def _changed(state: GameState, now: Optional[float] = None) -> GameState:
         state,
         players=list(state.players),
         color_prefs=dict(state.color_prefs),
+        speaks=dict(state.speaks),
         moves=list(state.moves),
         dead=list(state.dead),
         accepted=list(state.accepted),
@@ -291,14 +329,18 @@ def waiting_event(state: GameState, link: Optional[str]) -> Delivery:
     )
 
 
-def join(state: GameState, client_id: str) -> Decision:
-    """The second player arrives: both get GameReady."""
+def join(state: GameState, client_id: str, speaks: Iterable[Extension] = frozenset(Extension),
+         now: Optional[float] = None) -> Decision:
+    """The second player arrives: both get GameReady, and choose colours (the creator may have
+    already: its choice was kept)."""
     if state.phase is not Phase.WAITING:
         raise Rejected("game_started")
     if client_id in state.players:
         raise Rejected("same_client")
-    new = _changed(state)
+    new = _changed(state, now)
     new.players.append(client_id)
+    new.speaks[client_id] = sorted(e.value for e in speaks)
+    _fit_rules_to_players(new)
     new.phase = Phase.COLORS
     return Decision(new, [ready_event(new, new.human_players())])
 
@@ -346,16 +388,23 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
                  now: Optional[float] = None) -> Decision:
     """Record a preference; when both players have one, seat them and tell each their colour.
 
+    A preference may come before the opponent arrives (the original client sends its choice
+    once, right after creating or seeking a game): it is kept until the game is ready.
     Compatible preferences are honoured; equal ones, or both ``Any``, are settled by the coin.
     """
     if client_id not in state.players:
         raise Rejected("not_a_player")
-    if state.phase is not Phase.COLORS:
-        raise Rejected("colors_already_chosen" if state.phase is not Phase.WAITING else "no_opponent_yet")
+    if state.phase not in (Phase.WAITING, Phase.COLORS):
+        raise Rejected("colors_already_chosen")
     new = _changed(state, now)
     new.color_prefs[client_id] = pref.value
-    if len(new.color_prefs) < 2:
+    if new.phase is Phase.WAITING or len(new.color_prefs) < 2:
         return Decision(new)
+    return Decision(new, _seat_by_preference(new, coin))
+
+
+def _seat_by_preference(new: GameState, coin: Coin) -> list[Delivery]:
+    """Seat both players by their preferences, start play, and tell each their colour."""
     first, second = new.players[0], new.players[1]
     a, b = ColorPref(new.color_prefs[first]), ColorPref(new.color_prefs[second])
     if a is ColorPref.BLACK and b is not ColorPref.BLACK or a is ColorPref.ANY and b is ColorPref.WHITE:
@@ -367,7 +416,7 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
     new.black, new.white = (first, second) if first_is_black else (second, first)
     new.phase = Phase.PLAYING
     _start_clock(new, new.updated_at)
-    deliveries = [
+    return [
         Delivery(
             {"type": "YourColor", "gameId": new.game_id, "yourColor": color.value, "version": new.version},
             clients=(client,),
@@ -375,7 +424,6 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
         for client, color in ((new.black, Color.BLACK), (new.white, Color.WHITE))
         if client is not None
     ]
-    return Decision(new, deliveries)
 
 
 # -- play -------------------------------------------------------------------------------------
@@ -484,6 +532,12 @@ def make_move(
         if clock is not None:
             new.clock = clocks.stop(clock).to_json()
         new.dead = sorted(tuple(p) for p in suggest_dead(board.board))  # type: ignore[misc]
+        new.accepted = new.implied_acceptances()
+        if len(new.accepted) == 2:
+            # Nobody here takes part in the count (original clients, the AI): the server's
+            # count is the result, so the game ends and its record gets one.
+            over = _finish_by_count(new, board)
+            return Decision(over.state, [*deliveries, *over.deliveries])
         deliveries.append(scoring_event(new, board))
     return Decision(new, deliveries)
 
@@ -570,7 +624,7 @@ def toggle_dead(state: GameState, client_id: str, point: Point) -> Decision:
     dead = set(new.dead)
     dead = dead - group if group <= dead else dead | group
     new.dead = sorted(dead)
-    new.accepted = []
+    new.accepted = new.implied_acceptances()
     return Decision(new, [scoring_event(new, board)])
 
 
@@ -580,15 +634,16 @@ def accept_score(state: GameState, client_id: str) -> Decision:
     if state.phase is not Phase.SCORING:
         raise Rejected("not_scoring")
     new = _changed(state)
-    if seat.value not in new.accepted:
-        new.accepted.append(seat.value)
-    if state.has_bot:
-        for color in Color:
-            if state.seated(color) == BOT and color.value not in new.accepted:
-                new.accepted.append(color.value)
+    for color in (seat.value, *new.implied_acceptances()):
+        if color not in new.accepted:
+            new.accepted.append(color)
     board = state.board()
     if len(new.accepted) < 2:
         return Decision(new, [scoring_event(new, board)])
+    return _finish_by_count(new, board)
+
+
+def _finish_by_count(new: GameState, board: go.Game) -> Decision:
     score = board.score(Point(*p) for p in new.dead)
     return _finish(new, score.result, "score", extra={"score": score_json(score)})
 

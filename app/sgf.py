@@ -13,7 +13,8 @@ from sgfmill import sgf, sgf_moves  # type: ignore[import-untyped]
 
 from app.go import Color, Game, Move, Point, RuleSet, fixed_handicap, preset
 
-_RU_OF_PRESET = {"chinese": "Chinese", "japanese": "Japanese", "tromp-taylor": "Tromp-Taylor"}
+_RU_OF_PRESET = {"chinese": "Chinese", "japanese": "Japanese", "tromp-taylor": "Tromp-Taylor",
+                 "original": "BUGOUT original: no ko rule, suicide allowed, area counting"}
 _PRESET_OF_RU = {ru.lower(): name for name, ru in _RU_OF_PRESET.items()} | {"nz": "tromp-taylor"}
 _SGF_COLOR = {Color.BLACK: "b", Color.WHITE: "w"}
 _COLOR_OF_SGF = {"b": Color.BLACK, "w": Color.WHITE}

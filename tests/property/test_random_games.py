@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.go import CHINESE, JAPANESE, TROMP_TAYLOR, Color, Game, Move, Point, RuleSet
+from app.go import CHINESE, JAPANESE, ORIGINAL, TROMP_TAYLOR, Color, Game, KoRule, Move, Point, RuleSet
 from app.go.board import BLACK, EMPTY, WHITE
 
-RULES = [CHINESE, JAPANESE, TROMP_TAYLOR]
+RULES = [CHINESE, JAPANESE, TROMP_TAYLOR, ORIGINAL]
 
 
 @st.composite
@@ -94,7 +94,7 @@ def _hash_of(game: Game) -> int:
 @given(games())
 def test_superko_games_never_repeat_a_position(case: tuple[Game, list]) -> None:
     game, _ = case
-    if game.rules.ko.value == "simple":
+    if game.rules.ko not in (KoRule.POSITIONAL, KoRule.SITUATIONAL):
         return
     replay = Game(game.size, game.rules)
     seen = {replay.board.zobrist_hash}
@@ -124,3 +124,15 @@ def test_an_illegal_move_changes_nothing(case: tuple[Game, list]) -> None:
                 except ValueError as error:
                     assert getattr(error, "reason", None) == reason
                 assert (str(game.board), game.position_hash, len(game.moves), game.captures) == before
+
+
+@common
+@given(games())
+def test_under_the_original_rules_every_empty_point_is_legal(case: tuple[Game, list]) -> None:
+    game, _ = case
+    if game.rules is not ORIGINAL:
+        return
+    if game.passes_ended_play:
+        game.resume()
+    for i, cell in enumerate(game.board.cells):
+        assert (game.legality(Move(game.to_move, game.board.point(i))) is None) == (cell == EMPTY)

@@ -6,6 +6,7 @@ import pytest
 
 from app.go import (
     CHINESE,
+    ORIGINAL,
     JAPANESE,
     TROMP_TAYLOR,
     Color,
@@ -354,3 +355,25 @@ def test_repr_of_moves_pastes_back() -> None:
     move = Move.play(B, 3, 15)
     assert eval(repr(move), {"Move": Move, "Color": Color}) == move
     assert eval(repr(Move.pass_(W)), {"Move": Move, "Color": Color}) == Move.pass_(W)
+
+
+# -- the original rules: what BUGOUT's judge and its client's board did ----------------------
+
+
+def test_under_the_original_rules_a_ko_is_retaken_at_once_and_again() -> None:
+    game, point = position(KO, to_move=W, rules=ORIGINAL)
+    assert point is not None
+    for _ in range(3):  # the same two positions, over and over: nothing forbids it
+        assert game.play(Move(W, point)) == [Point(2, 1)]
+        assert game.play(Move(B, Point(2, 1))) == [point]
+    assert len(game.moves) == 6
+
+
+def test_under_the_original_rules_any_suicide_removes_the_suicided_stones() -> None:
+    single, point = position(CORNER_SUICIDE, rules=ORIGINAL)
+    assert point is not None
+    assert single.play(Move(B, point)) == [point]  # played, and gone: a pass in disguise
+    assert single.board[point] is None and single.to_move is W and single.captures[W] == 1
+    group, point = position(GROUP_SUICIDE, rules=ORIGINAL)
+    assert point is not None
+    assert sorted(group.play(Move(B, point))) == [Point(0, 0), Point(1, 0)]

@@ -109,6 +109,7 @@ def test_rule_flags_per_preset() -> None:
     assert rule_flags("chinese") == ("--chinese-rules", "--positional-superko")
     assert rule_flags("tromp-taylor") == ("--chinese-rules", "--positional-superko", "--allow-all-suicide")
     assert rule_flags("japanese") == ("--japanese-rules",)
+    assert rule_flags("original") == ("--chinese-rules", "--allow-all-suicide")
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -219,6 +220,24 @@ def test_sync_replays_captures_and_passes(keeper: EngineKeeper) -> None:
     assert engine is not None
     white = set(engine.list_stones("white"))
     assert to_vertex(1, 0, 9) not in white and to_vertex(4, 4, 9) in white
+
+
+def test_sync_replays_an_immediate_ko_retake_under_the_original_rules(keeper: EngineKeeper) -> None:
+    """GNU Go refuses an immediate ko retake in any of its modes; the original rules allow it."""
+    state = bot_game(size=9, level=1, bot=Color.WHITE)
+    state.rules = "original"
+    play(
+        state,
+        (Color.BLACK, (1, 0)), (Color.WHITE, (2, 0)), (Color.BLACK, (0, 1)), (Color.WHITE, (3, 1)),
+        (Color.BLACK, (1, 2)), (Color.WHITE, (2, 2)), (Color.BLACK, (2, 1)),
+        (Color.WHITE, (1, 1)),  # takes the ko...
+        (Color.BLACK, (2, 1)),  # ...and Black retakes at once
+    )
+    assert_legal(state, keeper.genmove(state))
+    engine = keeper._engine
+    assert engine is not None
+    assert to_vertex(2, 1, 9) in set(engine.list_stones("black"))
+    assert to_vertex(1, 1, 9) not in set(engine.list_stones("white"))
 
 
 def test_handicap_19x19_white_to_move(keeper: EngineKeeper) -> None:
