@@ -13,6 +13,7 @@ from celery import Celery
 from kombu import Queue
 
 from app.config import Settings
+from app.liveness import Liveness
 
 TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
                 "tasks.bot", "tasks.clock"]
@@ -72,6 +73,7 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
         },
     )
     celery.conf.bugout_settings = settings
+    celery.steps["worker"].add(Liveness)
     return celery
 
 

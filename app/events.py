@@ -8,6 +8,7 @@ in a payload: they are bearer secrets.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
@@ -44,6 +45,12 @@ def moves_json(moves: Iterable[Move]) -> list[Json]:
 
 def points_json(points: Iterable[Point]) -> list[Json]:
     return [{"x": p.x, "y": p.y} for p in points]
+
+
+def iso_time(stamp: float) -> str:
+    """``2026-11-25T20:01:02.123Z``: what the original client parses with ``Date.parse``."""
+    moment = datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def error(code: str, message: str, reply_to: Optional[str] = None) -> Json:

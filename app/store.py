@@ -54,6 +54,10 @@ class Keys:
     def engine_status(self) -> str:
         return f"{self.prefix}:engine:status"
 
+    def workers(self, queue: str) -> str:
+        """Sorted set: each worker consuming ``queue``, scored by its last liveness beat."""
+        return f"{self.prefix}:workers:{queue}"
+
     def lobby(self, board_size: int) -> str:
         return f"{self.prefix}:lobby:public:{board_size}"
 

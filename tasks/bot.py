@@ -8,7 +8,6 @@ id per game version, so a redelivered bot task never plays twice.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import time
 from typing import Optional
@@ -16,19 +15,16 @@ from typing import Optional
 from app import game
 from app.celery_app import BOT_QUEUE, celery
 from app.engine import EngineFailure, EngineKeeper
+from app.liveness import engine_status, report_engine_status
 from app.go import Color
 
 from .common import apply, store, tell
 from .moves import make_move
 
 
-def _iso(stamp: float) -> str:
-    return datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
-
-
 def _report(status: str, since: float) -> None:
     games = store()
-    games.redis.hset(games.keys.engine_status(), mapping={"status": status, "since": _iso(since)})
+    report_engine_status(games.redis, games.keys, status, since)
 
 
 @functools.cache
@@ -36,13 +32,11 @@ def keeper() -> EngineKeeper:
     return EngineKeeper(idle_stop_s=store().settings.bot_idle_s, on_status=_report)
 
 
-def engine_status() -> dict[str, Optional[str]]:
-    raw = store().redis.hgetall(store().keys.engine_status())
-    return {"status": raw.get("status", "Idle"), "since": raw.get("since")}
-
-
-def _tell_status(client_id: str) -> None:
-    tell(client_id, {"type": "IdleStatusProvided", **engine_status()})
+def _tell_status(client_id: str, game_id: str) -> None:
+    """While an AI game waits on the engine: its state, in the original's own terms."""
+    games = store()
+    engine = engine_status(games.redis, games.keys)
+    tell(client_id, {"type": "IdleStatusProvided", **engine, "gameId": game_id, "engine": engine})
 
 
 def _bot_color(state: game.GameState) -> Optional[Color]:
@@ -66,14 +60,14 @@ def play(game_id: str, version: int) -> str:
     booting = engine.status != "Online"
     if booting:
         _report("Booting", time.time())
-        _tell_status(human)
+        _tell_status(human, game_id)
     try:
         choice = engine.genmove(state)
     except EngineFailure as failure:
         tell(human, {"type": "Error", "code": "engine_failed", "message": str(failure), "replyTo": None})
         return "engine_failed"
     if booting:
-        _tell_status(human)
+        _tell_status(human, game_id)
     req_id = f"bot:{version}"
     if choice == "resign":
         return apply(game_id, game.BOT, lambda s: game.resign(s, game.BOT), req_id=req_id)

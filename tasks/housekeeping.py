@@ -13,6 +13,7 @@ from typing import Optional
 from app import game
 from app.celery_app import BOT_QUEUE, celery
 from app.go import Color
+from app.liveness import engine_status
 from app.presence import Presence
 
 from . import clock
@@ -83,7 +84,7 @@ def idle_check() -> dict[str, object]:
     """
     games = store()
     connected = presence().connected_clients()
-    engine = games.redis.hgetall(games.keys.engine_status()).get("status", "Idle")
+    engine = engine_status(games.redis, games.keys)["status"]
     if not connected and engine == "Online":
         celery.send_task("bugout.bot.sleep", queue=BOT_QUEUE)
         engine = "Sleeping"

@@ -1,0 +1,127 @@
+"""Which workers are alive, so the gateway can say whether the service answers.
+
+Every worker beats into ``{prefix}:workers:{queue}`` (a sorted set: worker name -> time of its
+last beat) for each queue it consumes, from a thread of its own, every ``BEAT_S``; it removes
+itself when it stops. The gateway answers ``ProvideIdleStatus`` from this set with one Redis
+command: ``Online`` while a worker of the ``moves`` queue beat recently, else ``Idle`` since the
+last beat anyone saw (or ``Booting`` while the web process itself has just started).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+import redis
+from celery import bootsteps
+
+from app.engine import BOOTING, IDLE, ONLINE
+from app.events import iso_time
+from app.store import Keys
+
+log = logging.getLogger(__name__)
+
+BEAT_S = 10.0
+STALE_S = 3 * BEAT_S
+"""A worker silent this long is taken to be gone (a task longer than this on a solo worker does
+not count: the beat runs in its own thread)."""
+FORGET_S = 24 * 3600.0
+
+BOOT_GRACE_S = 60.0
+"""A web process younger than this, with no worker yet, says ``Booting``: the stack is starting."""
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    status: str
+    since: str
+    """ISO-8601 with milliseconds: the original client computes ``Date.now() - Date.parse(since)``."""
+
+
+def engine_status(client: redis.Redis, keys: Keys) -> dict[str, str]:
+    """The AI engine's state as the bot workers last reported it (``app.engine`` statuses)."""
+    raw = client.hgetall(keys.engine_status())
+    return {"status": raw.get("status", IDLE), "since": raw.get("since") or iso_time(time.time())}
+
+
+def report_engine_status(client: redis.Redis, keys: Keys, status: str, since: float) -> None:
+    client.hset(keys.engine_status(), mapping={"status": status, "since": iso_time(since)})
+
+
+class WorkerBeacons:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+
+    def beat(self, worker: str, queues: Iterable[str], now: Optional[float] = None) -> None:
+        stamp = time.time() if now is None else now
+        pipe = self.redis.pipeline(transaction=False)
+        for queue in queues:
+            key = self.keys.workers(queue)
+            pipe.zadd(key, {worker: stamp})
+            pipe.zremrangebyscore(key, 0, stamp - FORGET_S)
+            pipe.expire(key, int(FORGET_S))
+        pipe.execute()
+
+    def leave(self, worker: str, queues: Iterable[str]) -> None:
+        """A worker that stops cleanly is gone at once (its last beat stays as 'last seen')."""
+        stamp = time.time() - STALE_S - 1
+        pipe = self.redis.pipeline(transaction=False)
+        for queue in queues:
+            pipe.zadd(self.keys.workers(queue), {worker: stamp}, xx=True)
+        pipe.execute()
+
+    def status(self, queue: str, started_at: float, now: Optional[float] = None) -> ServiceStatus:
+        """Whether a worker of ``queue`` answers, from one ``ZRANGE`` (the latest beat)."""
+        stamp = time.time() if now is None else now
+        latest = self.redis.zrange(self.keys.workers(queue), -1, -1, withscores=True)
+        last_beat = float(latest[0][1]) if latest else None
+        if last_beat is not None and last_beat >= stamp - STALE_S:
+            return ServiceStatus(ONLINE, iso_time(last_beat))
+        if last_beat is None and stamp - started_at < BOOT_GRACE_S:
+            return ServiceStatus(BOOTING, iso_time(started_at))
+        return ServiceStatus(IDLE, iso_time(last_beat if last_beat is not None else started_at))
+
+
+class Liveness(bootsteps.StartStopStep):
+    """A worker bootstep: beat for every queue the worker consumes while it runs."""
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self._queues: list[str] = []
+        self._beacons: Optional[WorkerBeacons] = None
+        self._name = ""
+
+    def start(self, parent: Any) -> None:
+        settings = parent.app.conf.bugout_settings
+        self._beacons = WorkerBeacons(redis.Redis.from_url(settings.state_url), Keys(settings.key_prefix))
+        selected = parent.app.amqp.queues.consume_from or parent.app.amqp.queues
+        self._queues = sorted(selected)
+        self._name = parent.hostname
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="liveness", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._beacons is not None
+        while not self._stop.is_set():
+            try:
+                self._beacons.beat(self._name, self._queues)
+            except redis.RedisError as failure:
+                log.warning("liveness: could not beat: %s", failure)
+            self._stop.wait(BEAT_S)
+
+    def stop(self, parent: Any) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        if self._beacons is not None:
+            try:
+                self._beacons.leave(self._name, self._queues)
+            except redis.RedisError:
+                pass
