@@ -29,8 +29,11 @@ class Settings:
     invite_ttl_s: int = 24 * 3600
     event_history: int = 1000
     """Events kept per game for clients catching up."""
-    public_url: str = "http://localhost:5000"
-    """Base of invitation links."""
+    public_url: str = ""
+    """Base of invitation links; empty: the scheme and host the game's creator reached us at."""
+    trusted_proxies: str = ""
+    """Addresses of reverse proxies whose ``X-Forwarded-For/-Proto/-Host`` are believed
+    (comma-separated); empty: none, the socket's peer is the client."""
     visibility_timeout_s: int = 30
     """A task taken by a worker that died is given to another after this long."""
     result_expires_s: int = 600

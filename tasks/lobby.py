@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import string
 import time
 import uuid
 from typing import Optional
 
-from app import game
+from app import dialect, game
 from app.celery_app import celery
 from app.clock import TimeControl
+from app.dialect import Extension
 from app.events import Delivery, event_id
 from app.go import InvalidSetupError
 from app.game import PRIVATE, PUBLIC
@@ -19,13 +21,42 @@ from .common import after_save, apply, store, tell, tell_error
 PUBLIC_BOARD_SIZES = (9, 13, 19)
 
 
-def invitation_link(compact_id: str) -> str:
-    return f"{store().settings.public_url.rstrip('/')}/?join={compact_id}"
+COMPACT_ID_ALPHABET = string.ascii_letters + string.digits
+COMPACT_ID_LENGTH = 22
+"""22 letters or digits: 131 random bits. The original client accepts only ``^[a-zA-Z0-9]+$``,
+4 to 30 characters, in ``?join=``; anything else shows its welcome screen instead."""
+
+
+def invitation_link(state: game.GameState) -> Optional[str]:
+    """The link a friend opens to join ``state``, at the base the gateway chose for it
+    (``PUBLIC_URL``, else where the creator reached us)."""
+    if not state.invite:
+        return None
+    base = state.public_url or store().settings.public_url or "http://localhost:5000"
+    return f"{base.rstrip('/')}/?join={state.invite}"
 
 
 def new_compact_id() -> str:
-    """128 random bits, URL-safe: unguessable, unlike the original's Hashids of the game id."""
-    return secrets.token_urlsafe(16)
+    """Unguessable, unlike the original's Hashids of the game id."""
+    return "".join(secrets.choice(COMPACT_ID_ALPHABET) for _ in range(COMPACT_ID_LENGTH))
+
+
+def _speaks(extensions: Optional[list[str]]) -> frozenset[Extension]:
+    """The client's declared extensions (``None``, from callers inside the server: all)."""
+    return dialect.ALL if extensions is None else dialect.parse(extensions)
+
+
+def leave_previous_game(client_id: str, speaks: frozenset[Extension], keep: Optional[str] = None) -> None:
+    """A client that cannot return to a game after a reload (no ``resume`` extension) leaves
+    the game it was in when it starts another: a waiting game is cancelled, a game under way is
+    forfeited and the opponent told, instead of both waiting for a player who cannot come back."""
+    if Extension.RESUME in speaks:
+        return
+    previous = store().current_game(client_id)
+    if previous is not None and previous != keep:
+        apply(previous, client_id, lambda s: game.quit_game(s, client_id), silent=True,
+              writes=lambda s: [store().leave_lobby(s.board_size, s.game_id, s.creator)]
+              if s.visibility == PUBLIC else [])
 
 
 def game_id_for(client_id: str, req_id: Optional[str]) -> str:
@@ -44,13 +75,15 @@ def _private_game(
     komi: Optional[float],
     handicap: int,
     time_control: Optional[dict],
+    speaks: frozenset[Extension],
+    public_url: Optional[str] = None,
     context: str = "",
 ) -> Optional[game.GameState]:
     """A new private game from the client's settings, or ``None`` after telling it what is wrong."""
     try:
         control = TimeControl.from_json(time_control) if time_control else None
         return game.new_game(game_id, client_id, board_size, PRIVATE, invite, rules, komi, handicap,
-                             time_control=control)
+                             time_control=control, speaks=speaks, public_url=public_url)
     except (InvalidSetupError, ValueError) as bad:
         tell_error(client_id, "bad_settings", f"{context}{bad}")
         return None
@@ -60,22 +93,24 @@ def _already_created(client_id: str, game_id: str) -> str:
     """A redelivered creation: announce the game that the first delivery made."""
     state = store().load(game_id)
     if state is not None:
-        store().publish([game.waiting_event(state, invitation_link(state.invite) if state.invite else None)]
+        store().publish([game.waiting_event(state, invitation_link(state))]
                         if state.phase is game.Phase.WAITING else
                         [Delivery(game.snapshot(state, client_id), clients=(client_id,))])
     return "duplicate"
 
 
 @celery.task(name="bugout.lobby.find_public_game")
-def find_public_game(client_id: str, board_size: int = 19) -> str:
+def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[list[str]] = None) -> str:
     if board_size not in PUBLIC_BOARD_SIZES:
         tell_error(client_id, "bad_board_size", f"public games are {PUBLIC_BOARD_SIZES}, not {board_size}")
         return "bad_board_size"
     games = store()
     if _announce_pending(client_id):
         return "pending"
+    speaks = _speaks(extensions)
+    leave_previous_game(client_id, speaks)
     for _ in range(10):
-        waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC)
+        waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC, speaks=speaks)
         outcome, game_id = games.find_public(board_size, client_id, waiting)
         if outcome == "queued":
             games.publish([game.waiting_event(waiting, None)])
@@ -85,7 +120,7 @@ def find_public_game(client_id: str, board_size: int = 19) -> str:
             if state is not None:
                 games.publish([game.waiting_event(state, None)])
             return "waiting"
-        result = apply(game_id, client_id, lambda s: game.join(s, client_id), silent=True)
+        result = apply(game_id, client_id, lambda s: game.join(s, client_id, speaks), silent=True)
         if result == "saved":
             return "paired"
         # The waiting player left between the pairing and the join: look again.
@@ -102,16 +137,22 @@ def create_private_game(
     handicap: int = 0,
     req_id: Optional[str] = None,
     time_control: Optional[dict] = None,
+    extensions: Optional[list[str]] = None,
+    public_url: Optional[str] = None,
 ) -> str:
+    """``public_url``: the base of the invitation link, as the gateway chose it."""
     games = store()
     compact_id = new_compact_id()
     game_id = game_id_for(client_id, req_id)
-    state = _private_game(game_id, client_id, board_size, compact_id, rules, komi, handicap, time_control)
+    speaks = _speaks(extensions)
+    state = _private_game(game_id, client_id, board_size, compact_id, rules, komi, handicap, time_control,
+                          speaks, public_url)
     if state is None:
         return "bad_settings"
+    leave_previous_game(client_id, speaks, keep=game_id)
     created = games.create(
         state,
-        [game.waiting_event(state, invitation_link(compact_id))],
+        [game.waiting_event(state, invitation_link(state))],
         writes=[games.invite_write(compact_id, state.game_id), games.seat_client(client_id, state.game_id)],
     )
     return state.game_id if created else _already_created(client_id, game_id)
@@ -140,7 +181,7 @@ def _private_rejected(client_id: str, compact_id: str) -> str:
 
 
 @celery.task(name="bugout.lobby.join_private_game")
-def join_private_game(client_id: str, compact_id: str) -> str:
+def join_private_game(client_id: str, compact_id: str, extensions: Optional[list[str]] = None) -> str:
     games = store()
     # A used invitation is gone, but the friend who used it may ask again (a redelivery).
     game_id = games.resolve_invite(compact_id) or games.current_game(client_id)
@@ -151,16 +192,18 @@ def join_private_game(client_id: str, compact_id: str) -> str:
         return _private_rejected(client_id, compact_id)
     if state.creator == client_id and state.phase is game.Phase.WAITING:
         # The creator came back to their own link (a reload): keep waiting, same link.
-        games.publish([game.waiting_event(state, invitation_link(compact_id))])
+        games.publish([game.waiting_event(state, invitation_link(state))])
         return "waiting"
     if client_id in state.players:
         # Already joined (a redelivered or repeated join): the same answer again.
         games.publish([game.ready_event(state, (client_id,))])
         return "joined"
+    speaks = _speaks(extensions)
+    leave_previous_game(client_id, speaks, keep=state.game_id)
     result = apply(
         state.game_id,
         client_id,
-        lambda s: game.join(s, client_id),
+        lambda s: game.join(s, client_id, speaks),
         writes=lambda s: [games.use_invite(compact_id)],
         silent=True,
     )
@@ -184,6 +227,7 @@ def attach_bot(
     handicap: int = 0,
     req_id: Optional[str] = None,
     time_control: Optional[dict] = None,
+    extensions: Optional[list[str]] = None,
 ) -> str:
     """A game against the AI: created and started at once."""
     from app.go import Color
@@ -194,10 +238,12 @@ def attach_bot(
     if level is None:
         tell_error(client_id, "bad_settings", f"cannot start a bot game: no bot {bot!r}")
         return "bad_settings"
+    speaks = _speaks(extensions)
     state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,
-                          "cannot start a bot game: ")
+                          speaks, context="cannot start a bot game: ")
     if state is None:
         return "bad_settings"
+    leave_previous_game(client_id, speaks, keep=game_id)
     decision = game.attach_bot(state, Color(bot_color), level)
     assert decision.state is not None
     writes = [games.seat_client(client_id, game_id), games.track_activity(decision.state, time.time())]

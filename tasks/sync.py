@@ -15,10 +15,6 @@ from .lobby import invitation_link
 from .moves import make_move
 
 
-def _link(state: game.GameState) -> Optional[str]:
-    return invitation_link(state.invite) if state.invite else None
-
-
 def _game_for(client_id: str, game_id: str, req_id: Optional[str] = None) -> Optional[game.GameState]:
     """The stored game, or ``None`` after telling the client it does not exist (any more)."""
     state = store().load(game_id)
@@ -80,7 +76,7 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
     if missed is not None:
         replies += [Delivery(event, clients=(client_id,)) for event in missed]
     else:
-        replies.append(Delivery(game.snapshot(state, client_id, _link(state)), clients=(client_id,)))
+        replies.append(Delivery(game.snapshot(state, client_id, invitation_link(state)), clients=(client_id,)))
     games.publish(replies)
     return "reconnected"
 
@@ -100,5 +96,5 @@ def game_state(client_id: str, game_id: str) -> str:
     state = _game_for(client_id, game_id)
     if state is None:
         return "unknown_game"
-    tell(client_id, game.snapshot(state, client_id, _link(state)))
+    tell(client_id, game.snapshot(state, client_id, invitation_link(state)))
     return "sent"

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.store import GameStore
 
 from .extensions import sock
+from .forwarded import parse_proxies
 from app.presence import Presence
 from .relay import Relay
 
@@ -49,6 +50,7 @@ class ProcessState:
         self._store: Optional[GameStore] = None
         self._relay: Optional[Relay] = None
         self._presence: Optional[Presence] = None
+        self.trusted_proxies = parse_proxies(settings.trusted_proxies)
 
     def store(self) -> GameStore:
         with self._lock:

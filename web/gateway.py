@@ -15,16 +15,21 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from simple_websocket import ConnectionClosed
 
+from app import dialect
+from app.celery_app import MOVES_QUEUE
+from app.dialect import Extension
 from app.events import error
+from app.liveness import WorkerBeacons, engine_status
+from app.presence import Presence
 from app.store import GameStore
 from tasks import colors, lobby, moves, sync, undo
 
 from . import messages as m
 from .extensions import sock
-from app.presence import Presence
+from .forwarded import Origin, origin_of
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -33,6 +38,9 @@ bp = Blueprint("gateway", __name__)
 
 POLICY_VIOLATION = 1008
 OUTBOX_LIMIT = 1000
+LOBBY_ANSWERS = frozenset({"WaitForOpponent", "GameReady", "BotAttached", "GameState"})
+"""Events that answer a lobby command with the game it made or found."""
+PROCESS_STARTED = time.time()
 
 
 class RateLimit:
@@ -63,8 +71,12 @@ class Connection:
     """One websocket: its identity, the games it follows, its outbox and its writer."""
 
     def __init__(self, ws: Any, relay: Relay, presence: Presence, store: GameStore,
-                 config: dict[str, Any]) -> None:
+                 config: dict[str, Any], origin: Optional[Origin] = None,
+                 public_url: Optional[str] = None) -> None:
         self.ws = ws
+        self.origin = origin
+        self.public_url = public_url or (origin.base_url if origin else None)
+        """Base of invitation links: ``PUBLIC_URL``, else the scheme and host this socket was opened at."""
         self.store = store
         self.relay = relay
         self.presence = presence
@@ -74,6 +86,15 @@ class Connection:
         self.board_sizes: dict[str, int] = {}
         self.seats: dict[str, str] = {}
         """Games this client is seated in, and its colour: learned from its own events."""
+        self.speaks: frozenset[Extension] = dialect.ORIGINAL
+        """What the client declared in Identify; nothing: an original BUGOUT client."""
+        self.entered: list[str] = []
+        """Games this connection entered itself, latest last. A client without ``resume`` hears
+        only of these (after a reload it starts afresh: its old games are not its business)."""
+        self.awaiting_game = False
+        """A lobby command was sent and its game is not known yet."""
+        self.held_colour: Optional[m.ChooseColorPref] = None
+        """An original client's colour choice sent before its game was known."""
         self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
         self.over_limit = 0
         self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
@@ -161,16 +182,47 @@ class Connection:
                 self._closed = True
                 return
 
-    def on_client_event(self, event: dict[str, Any]) -> None:
-        """A client-channel event names a game: follow that game's channel from now on."""
+    def on_client_event(self, event: dict[str, Any]) -> bool:
+        """Whether this connection takes a client-channel event; one that names a game makes the
+        connection follow that game's channel from now on."""
         game_id = event.get("gameId")
         if not isinstance(game_id, str) or event.get("type") == "PrivateGameRejected":
-            return
+            return True
+        if game_id not in self.entered:
+            if Extension.RESUME not in self.speaks and not (
+                    self.awaiting_game and event.get("type") in LOBBY_ANSWERS):
+                return False
+            self.enter(game_id)
         if isinstance(event.get("boardSize"), int):
             self.board_sizes[game_id] = event["boardSize"]
         if isinstance(event.get("yourColor"), str):
             self.seats[game_id] = event["yourColor"]
         self.relay.attach(self.keys.game_channel(game_id), self, wait=False)
+        return True
+
+    def enter(self, game_id: str) -> None:
+        """This connection is now about ``game_id`` (a lobby answer, a move, a reconnect)."""
+        if game_id in self.entered:
+            self.entered.remove(game_id)
+        self.entered.append(game_id)
+        del self.entered[:-8]
+        self.awaiting_game = False
+        held, self.held_colour = self.held_colour, None
+        if held is not None:
+            _choose_colour(self, held)
+
+    def game_of(self, game_id: Optional[str]) -> Optional[str]:
+        """The game a command without ``gameId`` is about: for a client that keeps its games
+        across reloads, its current game on the server (``None`` here); for an original client,
+        the game this connection entered (its old games are not what it means)."""
+        if game_id is not None or Extension.RESUME in self.speaks:
+            return game_id
+        return self.entered[-1] if self.entered else None
+
+    def lobby_command(self) -> list[str]:
+        """Note that a lobby command is under way; the extension names to pass with it."""
+        self.awaiting_game = True
+        return dialect.names(self.speaks)
 
     # -- reading -------------------------------------------------------------------------------
     def handle(self, frame: Any) -> None:
@@ -213,6 +265,7 @@ class Connection:
             raise m.FrameError("already_identified", "this connection already has an identity")
         if self.client_id is None:
             self.client_id = command.clientId
+            self.speaks = dialect.parse(command.extensions)
             self.relay.attach(self.keys.client_channel(command.clientId), self)
             self.presence.beat(command.clientId, self.connection_id)
         self.send({"type": "IdentityAcknowledged", "clientId": command.clientId})
@@ -233,6 +286,7 @@ def _make_move(c: Connection, cmd: m.MakeMove) -> None:
                 "message": "you are not seated in this game"})
         return
     c.follow(cmd.gameId)
+    c.enter(cmd.gameId)
     moves.make_move.delay(cmd.gameId, c.client_id, cmd.reqId or str(uuid.uuid4()), cmd.player, _coord(cmd.coord),
                           time.time())
 
@@ -250,11 +304,13 @@ def _rid() -> str:
 
 def _reconnect(c: Connection, cmd: m.Reconnect) -> None:
     c.follow(cmd.gameId)
+    c.enter(cmd.gameId)
     sync.reconnect.delay(c.client_id, cmd.gameId, cmd.reqId, cmd.sinceVersion)
 
 
 def _watch(c: Connection, cmd: m.WatchGame) -> None:
     c.follow(cmd.gameId)
+    c.enter(cmd.gameId)
     sync.watch_game.delay(c.client_id, cmd.gameId)
 
 
@@ -263,36 +319,46 @@ def _beep(c: Connection, cmd: m.Beep) -> None:
 
 
 def _idle_status(c: Connection, cmd: m.ProvideIdleStatus) -> None:
-    """The AI engine's state, as the bot workers last reported it (answered here, no task)."""
-    engine = c.presence.redis.hgetall(c.keys.engine_status())
-    c.send({"type": "IdleStatusProvided", "status": engine.get("status", "Idle"), "since": engine.get("since")})
+    """Whether the service that plays people answers (a ``moves`` worker beat lately), with the
+    AI engine's own state as the ``engine`` extension (answered here, no task)."""
+    service = WorkerBeacons(c.presence.redis, c.keys).status(MOVES_QUEUE, PROCESS_STARTED)
+    c.send({"type": "IdleStatusProvided", "status": service.status, "since": service.since,
+            "engine": engine_status(c.presence.redis, c.keys)})
+
+
+def _choose_colour(c: Connection, cmd: m.ChooseColorPref) -> None:
+    game_id = c.game_of(cmd.gameId)
+    if game_id is None and Extension.RESUME not in c.speaks:
+        # An original client chooses before its game is known: keep it until then.
+        c.held_colour = cmd
+        return
+    colors.choose_color_pref.delay(c.client_id, cmd.colorPref, game_id, _rid())
 
 
 HANDLERS: dict[type, Handler] = {
     m.Identify: Connection.identify,
     m.Beep: _beep,
     m.ProvideIdleStatus: _idle_status,
-    m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize),
+    m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize, c.lobby_command()),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
         c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid(),
-        cmd.timeControl.to_json() if cmd.timeControl else None),
-    m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId),
+        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.public_url),
+    m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command()),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
         c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid(),
-        cmd.timeControl.to_json() if cmd.timeControl else None),
-    m.ChooseColorPref: lambda c, cmd: colors.choose_color_pref.delay(
-        c.client_id, cmd.colorPref, cmd.gameId, _rid()),
+        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command()),
+    m.ChooseColorPref: _choose_colour,
     m.MakeMove: _make_move,
-    m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, cmd.gameId, _rid()),
-    m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, cmd.gameId, _rid()),
-    m.ClaimWin: lambda c, cmd: moves.claim_win.delay(c.client_id, cmd.gameId, _rid()),
+    m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
+    m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
+    m.ClaimWin: lambda c, cmd: moves.claim_win.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
     m.ToggleDead: _toggle_dead,
     m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId, _rid()),
-    m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, cmd.gameId, _rid()),
-    m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, cmd.gameId, _rid()),
+    m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
+    m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, c.game_of(cmd.gameId), _rid()),
     m.ReqSync: lambda c, cmd: sync.req_sync.delay(
         c.client_id, cmd.reqId, cmd.playerUp, cmd.turn,
-        cmd.lastMove.model_dump() if cmd.lastMove else None, cmd.gameId),
+        cmd.lastMove.model_dump() if cmd.lastMove else None, c.game_of(cmd.gameId)),
     m.Reconnect: _reconnect,
     m.ProvideHistory: lambda c, cmd: sync.provide_history.delay(c.client_id, cmd.gameId, cmd.reqId),
     m.WatchGame: _watch,
@@ -303,4 +369,6 @@ HANDLERS: dict[type, Handler] = {
 @sock.route("/gateway", bp=bp)
 def gateway(ws: Any) -> None:
     state = current_app.extensions["bugout"]
-    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config).serve()
+    origin = origin_of(request.environ, state.trusted_proxies)
+    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config, origin,
+               state.settings.public_url).serve()

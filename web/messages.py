@@ -67,6 +67,8 @@ class OptionalGame(Command):
 class Identify(Command):
     type: Literal["Identify"]
     clientId: str
+    extensions: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list, max_length=16)
+    """The protocol extensions the client understands (``app.dialect``); none: an original client."""
     needs_identity: ClassVar[bool] = False
 
     @field_validator("clientId")

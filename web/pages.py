@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from app import sgf
+from app import dialect, sgf
 from app.celery_app import celery
 
 bp = Blueprint("pages", __name__)
@@ -14,7 +14,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("index.html")
+    return render_template("index.html", protocol={"extensions": dialect.names(dialect.ALL)})
 
 
 @bp.get("/healthz")

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 class Subscriber(Protocol):
     def deliver(self, text: str) -> None: ...
 
-    def on_client_event(self, event: dict[str, Any]) -> None: ...
+    def on_client_event(self, event: dict[str, Any]) -> bool:
+        """Whether the subscriber takes this event of its client's channel."""
 
 
 class Relay:
@@ -100,8 +101,7 @@ class Relay:
             return
         if channel.startswith(self._client_prefix):
             event = json.loads(text)
-            for holder in holders:
-                holder.on_client_event(event)
+            holders = [holder for holder in holders if holder.on_client_event(event)]
         for holder in holders:
             holder.deliver(text)
 

@@ -43,10 +43,10 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes], log: Path, t
 class WebProcess:
     """The Procfile's web line on a free port, on the test run's own key prefix."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, env: Optional[dict[str, str]] = None) -> None:
         self.port = free_port()
         self.log = log
-        self.process = processes.start("web", {"PORT": str(self.port)}, log=log)
+        self.process = processes.start("web", {"PORT": str(self.port), **(env or {})}, log=log)
         self.base = f"http://127.0.0.1:{self.port}"
         self.gateway = f"ws://127.0.0.1:{self.port}/gateway"
         wait_until_serving(self.base, self.process, log)

@@ -10,14 +10,17 @@ from typing import Any, Callable, Optional
 
 import websocket
 
+from app import dialect
+
 Payload = dict[str, Any]
 
 
 class WsClient:
-    def __init__(self, url: str, client_id: Optional[str] = None) -> None:
+    def __init__(self, url: str, client_id: Optional[str] = None, **options: Any) -> None:
+        """``options`` go to ``websocket.create_connection`` (``host=``, ``header=[...]``)."""
         self.url = url
         self.client_id = client_id or str(uuid.uuid4())
-        self.ws = websocket.create_connection(url, timeout=10)
+        self.ws = websocket.create_connection(url, timeout=10, **options)
         self.ws.settimeout(None)  # the reader waits for events as long as the socket lives
         self.events: list[Payload] = []
         self.raw: list[str] = []
@@ -57,8 +60,11 @@ class WsClient:
         else:
             self.ws.send(frame)
 
-    def identify(self) -> Payload:
-        self.send({"type": "Identify", "clientId": self.client_id})
+    def identify(self, extensions: Optional[list[str]] = None) -> Payload:
+        """Identify as our own page does (every extension), or with the ``extensions`` given
+        (``[]``: an original BUGOUT client)."""
+        declared = dialect.names(dialect.ALL) if extensions is None else extensions
+        self.send({"type": "Identify", "clientId": self.client_id, "extensions": declared})
         return self.wait("IdentityAcknowledged")
 
     def move(self, game_id: str, player: str, x: Optional[int], y: Optional[int] = None) -> Payload:

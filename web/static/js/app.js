@@ -908,7 +908,9 @@ const handlers = {
   },
 
   IdleStatusProvided(e) {
-    app.idle = { status: e.status, since: e.since };
+    // `status` says whether the service answers; this page shows the AI engine's own state.
+    const engine = e.engine || e;
+    app.idle = { status: engine.status, since: engine.since };
     renderEngine();
   },
 

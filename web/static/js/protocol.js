@@ -7,6 +7,10 @@ const KEEPALIVE_MS = 30000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 
+/** The protocol extensions this page speaks, named by the server in the page (app/dialect.py):
+ * a client that declares none is treated as the original BUGOUT client. */
+const EXTENSIONS = JSON.parse(document.getElementById("bugout-protocol").textContent).extensions;
+
 /** A random (version 4) UUID; crypto.randomUUID exists only in secure contexts. */
 export function uuid4() {
   if (globalThis.crypto && typeof crypto.randomUUID === "function") {
@@ -107,7 +111,7 @@ export class Connection {
     this.ws = ws;
     ws.addEventListener("open", () => {
       if (this.ws !== ws) return;
-      ws.send(JSON.stringify({ type: "Identify", clientId: this.clientId }));
+      ws.send(JSON.stringify({ type: "Identify", clientId: this.clientId, extensions: EXTENSIONS }));
     });
     ws.addEventListener("message", (message) => {
       if (this.ws !== ws) return;
