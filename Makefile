@@ -21,6 +21,7 @@ redis: install
 	@$(PY) scripts/ensure_redis.py
 
 run: install
+	@scripts/system-deps.sh --optional gnugo
 	@echo "make run: starting $$(cut -d: -f1 Procfile | tr '\n' ' ')with honcho; open http://127.0.0.1:$${PORT:-5000}/"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$${PORT:-5000} $(VENV)/bin/honcho start
 

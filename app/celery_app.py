@@ -12,13 +12,11 @@ from typing import Optional
 from celery import Celery
 from kombu import Queue
 
-from app.config import Settings
+from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 from app.liveness import Liveness
 
 TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
                 "tasks.bot", "tasks.clock"]
-MOVES_QUEUE = "moves"
-BOT_QUEUE = "bot"
 
 
 def create_celery(settings: Optional[Settings] = None) -> Celery:

@@ -11,6 +11,10 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping, Optional
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+MOVES_QUEUE = "moves"
+"""Human moves, the lobby and housekeeping: never behind the engine."""
+BOT_QUEUE = "bot"
+"""The AI engine's work, on workers of its own."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from typing import Any, Iterable, Optional
 import redis
 from celery import bootsteps
 
+from app.config import BOT_QUEUE
 from app.engine import BOOTING, IDLE, ONLINE
+from app.gtp import EngineUnavailable, find_gnugo
 from app.events import iso_time
 from app.store import Keys
 
@@ -41,10 +43,12 @@ class ServiceStatus:
     """ISO-8601 with milliseconds: the original client computes ``Date.now() - Date.parse(since)``."""
 
 
-def engine_status(client: redis.Redis, keys: Keys) -> dict[str, str]:
-    """The AI engine's state as the bot workers last reported it (``app.engine`` statuses)."""
+def engine_status(client: redis.Redis, keys: Keys) -> dict[str, Any]:
+    """The AI engine's state as the bot workers last reported it (``app.engine`` statuses), and
+    whether any bot worker that has an engine answers (``available``)."""
     raw = client.hgetall(keys.engine_status())
-    return {"status": raw.get("status", IDLE), "since": raw.get("since") or iso_time(time.time())}
+    return {"status": raw.get("status", IDLE), "since": raw.get("since") or iso_time(time.time()),
+            "available": WorkerBeacons(client, keys).alive(BOT_QUEUE)}
 
 
 def report_engine_status(client: redis.Redis, keys: Keys, status: str, since: float) -> None:
@@ -74,6 +78,11 @@ class WorkerBeacons:
             pipe.zadd(self.keys.workers(queue), {worker: stamp}, xx=True)
         pipe.execute()
 
+    def alive(self, queue: str, now: Optional[float] = None) -> bool:
+        """Whether a worker of ``queue`` beat lately."""
+        stamp = time.time() if now is None else now
+        return bool(self.redis.zcount(self.keys.workers(queue), stamp - STALE_S, "+inf"))
+
     def status(self, queue: str, started_at: float, now: Optional[float] = None) -> ServiceStatus:
         """Whether a worker of ``queue`` answers, from one ``ZRANGE`` (the latest beat)."""
         stamp = time.time() if now is None else now
@@ -84,6 +93,17 @@ class WorkerBeacons:
         if last_beat is None and stamp - started_at < BOOT_GRACE_S:
             return ServiceStatus(BOOTING, iso_time(started_at))
         return ServiceStatus(IDLE, iso_time(last_beat if last_beat is not None else started_at))
+
+
+def _engine_installed() -> bool:
+    """A bot worker without an engine does not count as one: it could play nothing."""
+    try:
+        find_gnugo()
+        return True
+    except EngineUnavailable as missing:
+        log.error("this worker serves the bot queue but has no engine, so the AI counts as "
+                  "unavailable: %s", missing)
+        return False
 
 
 class Liveness(bootsteps.StartStopStep):
@@ -101,7 +121,7 @@ class Liveness(bootsteps.StartStopStep):
         settings = parent.app.conf.bugout_settings
         self._beacons = WorkerBeacons(redis.Redis.from_url(settings.state_url), Keys(settings.key_prefix))
         selected = parent.app.amqp.queues.consume_from or parent.app.amqp.queues
-        self._queues = sorted(selected)
+        self._queues = sorted(q for q in selected if q != BOT_QUEUE or _engine_installed())
         self._name = parent.hostname
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="liveness", daemon=True)

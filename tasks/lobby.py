@@ -10,6 +10,8 @@ from typing import Optional
 
 from app import dialect, game
 from app.celery_app import celery
+from app.config import BOT_QUEUE
+from app.liveness import WorkerBeacons
 from app.clock import TimeControl
 from app.dialect import Extension
 from app.events import Delivery, event_id
@@ -238,6 +240,11 @@ def attach_bot(
     if level is None:
         tell_error(client_id, "bad_settings", f"cannot start a bot game: no bot {bot!r}")
         return "bad_settings"
+    if not WorkerBeacons(games.redis, games.keys).alive(BOT_QUEUE) and games.load(game_id) is None:
+        tell_error(client_id, "ai_unavailable",
+                   "the AI is not available on this server now: no bot worker with an engine answers "
+                   "(install GNU Go, Debian package 'gnugo', and start the Procfile's bot line)")
+        return "ai_unavailable"
     speaks = _speaks(extensions)
     state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,
                           speaks, context="cannot start a bot game: ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 import uuid
 from typing import Iterator
@@ -139,3 +140,45 @@ def test_a_bot_worker_alone_does_not_make_the_service_online(lonely_web) -> None
     beacons.leave("moves@here", ["moves"])
     beacons.beat("bot@here", ["bot"])
     assert idle_status(server.gateway)["status"] == "Idle"
+
+
+@pytest.fixture(scope="module")
+def stack_without_ai(tmp_path_factory) -> Iterator[WebProcess]:
+    """A web process and a moves worker on a key prefix of their own, and no bot worker."""
+    from ..support import processes
+
+    prefix = f"{os.environ['KEY_PREFIX']}-noai-{uuid.uuid4().hex[:6]}"
+    logs = tmp_path_factory.mktemp("no-ai")
+    worker = processes.start("worker", {"KEY_PREFIX": prefix}, log=logs / "worker.log")
+    server = WebProcess(logs / "web.log", env={"KEY_PREFIX": prefix})
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+    beacons = WorkerBeacons(client, Keys(prefix))
+    try:
+        deadline = time.monotonic() + 60
+        while not beacons.alive("moves"):  # the worker's first beat: it consumes from now on
+            assert time.monotonic() < deadline and worker.poll() is None, (logs / "worker.log").read_text()[-2000:]
+            time.sleep(0.05)
+        yield server
+    finally:
+        server.stop()
+        processes.kill(worker, signal.SIGTERM)
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+def test_without_a_bot_worker_the_ai_is_unavailable_and_people_still_play(stack_without_ai) -> None:
+    player = WsClient(stack_without_ai.gateway)
+    try:
+        player.identify()
+        player.send({"type": "ProvideIdleStatus"})
+        status = player.wait("IdleStatusProvided")
+        assert status["status"] == "Online" and status["engine"]["available"] is False
+        player.send({"type": "AttachBot", "player": "WHITE", "boardSize": 9, "bot": "KataGoOneStar"})
+        refused = player.wait("Error")
+        assert refused["code"] == "ai_unavailable" and "gnugo" in refused["message"]
+        assert player.of_type("BotAttached") == []
+        player.send({"type": "CreatePrivateGame", "boardSize": 9})
+        assert player.wait("WaitForOpponent")["link"]
+    finally:
+        player.close()

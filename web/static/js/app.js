@@ -69,7 +69,7 @@ const ERRORS = {
   not_scoring: "That only works while counting.",
   not_a_stone: "There is no stone there to mark.",
   no_undo_request: "The undo request was already answered.",
-  no_opponent_yet: "Your opponent has not arrived yet.",
+  ai_unavailable: "The AI is not available on this server right now. Games with people work as usual.",
   game_over: "The game is over.",
   bad_settings: "Those game settings are not possible.",
   bad_board_size: "That board size is not available.",
@@ -126,7 +126,7 @@ const app = {
   reconnectReq: null,
   seen: new Set(),
   confirm: null,
-  idle: { status: null, since: null },
+  idle: { status: null, since: null, available: true },
   message: null,
   log: [], // the last events received, for debugging
   heardAt: 0, // when the shown game last sent an event
@@ -525,6 +525,7 @@ function updateButtons() {
     if (["retry", "confirm-no", "copy", "new-game"].includes(action)) continue;
     button.disabled = !online;
   }
+  tid("play-ai").disabled = !online || !app.idle.available;
   if (!g) return;
   const playing = g.phase === "playing" && isPlayer();
   tid("pass").disabled = !online || !myTurn() || Boolean(app.pendingMove);
@@ -910,7 +911,7 @@ const handlers = {
   IdleStatusProvided(e) {
     // `status` says whether the service answers; this page shows the AI engine's own state.
     const engine = e.engine || e;
-    app.idle = { status: engine.status, since: engine.since };
+    app.idle = { status: engine.status, since: engine.since, available: engine.available !== false };
     renderEngine();
   },
 
@@ -1168,7 +1169,10 @@ function renderEngine() {
   } else {
     banner.hidden = true;
   }
-  line.textContent = status === "Online"
+  tid("play-ai").disabled = !app.conn.online || !app.idle.available;
+  line.textContent = !app.idle.available
+    ? "The AI is not available on this server right now (no engine answers). Games with people work as usual."
+    : status === "Online"
     ? "GNU Go is awake and ready. From beginner to strong club player."
     : status === "Booting"
       ? "GNU Go is starting up…"
