@@ -15,6 +15,8 @@ from kombu import Queue
 from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 from app.liveness import Liveness
 
+BEAT_LOCK_S = 15
+"""A beat that stops extending its lock (killed, frozen) is replaced after this long."""
 TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
                 "tasks.bot", "tasks.clock"]
 
@@ -56,7 +58,12 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
         task_send_sent_event=False,
         broker_heartbeat=0,
         timezone="UTC",
-        # Only one beat may run (see README): it sends these; workers do the work.
+        # Beat runs inside the moves workers (app/worker.py) with RedBeat's Redis lock: exactly
+        # one of them sends these at a time; the others take over when its lock lapses.
+        redbeat_redis_url=settings.state_url,
+        redbeat_key_prefix=f"{settings.key_prefix}:beat",
+        redbeat_lock_timeout=BEAT_LOCK_S,
+        redbeat_redis_options={},
         beat_schedule={
             "housekeeping": {
                 "task": "bugout.housekeeping.sweep",

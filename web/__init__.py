@@ -41,7 +41,7 @@ def _compress_without_context_takeover() -> None:
 
 
 class ProcessState:
-    """Per-process resources, made on first use (after gunicorn forked the worker)."""
+    """Per-process resources, made on first use (after any fork of the serving process)."""
 
     def __init__(self, settings: Settings, config: dict[str, Any]) -> None:
         self.settings = settings

@@ -1,0 +1,57 @@
+"""The Procfile's worker lines: one Celery worker for one queue, with beat inside if asked.
+
+``python -m app.worker moves --beat`` serves human moves and the lobby and runs the beat
+schedule in a thread; ``python -m app.worker bot`` serves the AI engine's queue. Each is a solo
+worker: one task at a time, in order, the engine's work never in front of a human move.
+
+Why not the ``celery`` command line: it imports click's REPL and prompt_toolkit (about 12 MB per
+process on a machine with 1 GiB), and a separate ``beat`` process cost 53 MB only to send two
+periodic tasks. Beat here uses RedBeat's Redis lock, so any number of ``moves`` workers may run
+``--beat``: one sends the schedule, the others stand by and take over within the lock's lifetime
+if it dies (so there is no schedule file on disk either).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from typing import Optional
+
+from app.config import BOT_QUEUE, MOVES_QUEUE
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app.worker", description=__doc__.split("\n\n")[0])
+    parser.add_argument("queue", choices=(MOVES_QUEUE, BOT_QUEUE))
+    parser.add_argument("--beat", action="store_true", help="also run the beat schedule (in a thread)")
+    parser.add_argument("--name", default=None, help="worker name (default: <queue>@<host>)")
+    args = parser.parse_args(argv)
+    level = os.environ.get("LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
+
+    from celery.beat import EmbeddedService
+
+    from app.celery_app import celery
+
+    worker = celery.Worker(
+        queues=[args.queue], pool_cls="solo", hostname=args.name or f"{args.queue}@{socket.gethostname()}",
+        without_heartbeat=True, without_gossip=True, without_mingle=True, loglevel=level, quiet=True,
+        no_color=True,
+    )
+    beat = EmbeddedService(celery, thread=True, scheduler_cls="redbeat.RedBeatScheduler") if args.beat else None
+    if beat is not None:
+        beat.start()
+    try:
+        worker.start()
+    finally:
+        if beat is not None:
+            beat.stop()
+    sys.exit(worker.exitcode)
+
+
+if __name__ == "__main__":
+    main()

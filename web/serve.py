@@ -1,0 +1,53 @@
+"""The Procfile's ``web`` line: the app on gevent's own WSGI server, in one process.
+
+gunicorn's master process cost 31 MB of a micro instance's memory only to supervise one gevent
+worker; the service manager (systemd in ``deploy/``, honcho in development) already restarts a
+process that dies. Websockets work the same: simple-websocket takes the socket from gevent's
+WSGI environment. ``PORT`` and ``HOST`` choose the address; at most ``MAX_CONNECTIONS``
+connections are served at once (the rest wait in the listen backlog); SIGTERM stops accepting
+and gives open connections ``STOP_GRACE_S`` to finish.
+"""
+
+from __future__ import annotations
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import logging  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+import gevent  # noqa: E402
+from gevent.pool import Pool  # noqa: E402
+from gevent.pywsgi import WSGIServer  # noqa: E402
+
+from web import create_app  # noqa: E402
+
+MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "4000"))
+STOP_GRACE_S = 5.0
+
+log = logging.getLogger("bugout.web")
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    # No per-request access log: a websocket is one long request, and the gateway logs what matters.
+    server = WSGIServer((host, port), create_app(), spawn=Pool(MAX_CONNECTIONS), log=None,
+                        error_log=log)
+
+    def stop() -> None:
+        server.stop(timeout=STOP_GRACE_S)
+
+    gevent.signal_handler(signal.SIGTERM, stop)
+    gevent.signal_handler(signal.SIGINT, stop)
+    log.warning("web: serving on http://%s:%d/", host, port)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
