@@ -78,10 +78,13 @@ class WorkerBeacons:
             pipe.zadd(self.keys.workers(queue), {worker: stamp}, xx=True)
         pipe.execute()
 
-    def alive(self, queue: str, now: Optional[float] = None) -> bool:
-        """Whether a worker of ``queue`` beat lately."""
+    def count(self, queue: str, now: Optional[float] = None) -> int:
+        """How many workers of ``queue`` beat lately."""
         stamp = time.time() if now is None else now
-        return bool(self.redis.zcount(self.keys.workers(queue), stamp - STALE_S, "+inf"))
+        return int(self.redis.zcount(self.keys.workers(queue), stamp - STALE_S, "+inf"))
+
+    def alive(self, queue: str, now: Optional[float] = None) -> bool:
+        return self.count(queue, now) > 0
 
     def status(self, queue: str, started_at: float, now: Optional[float] = None) -> ServiceStatus:
         """Whether a worker of ``queue`` answers, from one ``ZRANGE`` (the latest beat)."""

@@ -81,7 +81,6 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         RATE_LIMIT_BURST=40.0,
         FLOOD_DISCONNECT_AFTER=200,
         HEARTBEAT_S=10.0,
-        HEALTH_PING_TIMEOUT_S=1.0,
         # Server pings every 25 s; a peer that misses one is closed, so a dead connection is
         # noticed within a minute. Frames up to 1 MiB reach our own 16 KiB check and get an Error.
         SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 1024 * 1024},

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
-import threading
 import time
 import uuid
-from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional
 
 from flask import Blueprint, current_app, request
 from simple_websocket import ConnectionClosed
@@ -30,14 +27,13 @@ from tasks import colors, lobby, moves, sync, undo
 from . import messages as m
 from .extensions import sock
 from .forwarded import Origin, origin_of
+from .outbox import POLICY_VIOLATION, Outbox, limits_from
 from .relay import Relay
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("gateway", __name__)
 
-POLICY_VIOLATION = 1008
-OUTBOX_LIMIT = 1000
 LOBBY_ANSWERS = frozenset({"WaitForOpponent", "GameReady", "BotAttached", "GameState"})
 """Events that answer a lobby command with the game it made or found."""
 PROCESS_STARTED = time.time()
@@ -59,12 +55,6 @@ class RateLimit:
             self.tokens -= 1
             return True
         return False
-
-
-@dataclass(frozen=True)
-class _Close:
-    code: int
-    reason: str
 
 
 class Connection:
@@ -100,15 +90,13 @@ class Connection:
         self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
         self.heartbeat_s = config["HEARTBEAT_S"]
         self._last_limit_error = 0.0
-        self._outbox: queue.Queue[Union[str, _Close, None]] = queue.Queue(maxsize=OUTBOX_LIMIT)
-        self._writer = threading.Thread(target=self._write, name="ws-writer", daemon=True)
-        self._closed = False
+        self.outbox = Outbox(ws, limits_from(config))
 
     # -- the socket's life ---------------------------------------------------------------------
     def serve(self) -> None:
-        self._writer.start()
+        self.outbox.start()
         try:
-            while not self._closed:
+            while not self.outbox.closed:
                 frame = self.ws.receive(timeout=self.heartbeat_s)
                 if frame is None:
                     self._heartbeat()
@@ -123,21 +111,16 @@ class Connection:
             self._close()
 
     def _close(self) -> None:
-        self._closed = True
         self.relay.detach(self)
         if self.client_id:
             self.presence.leave(self.client_id, self.connection_id)
-        try:
-            self._outbox.put_nowait(None)
-        except queue.Full:
-            pass
+        self.outbox.stop()
 
     def _throttle(self) -> None:
         self.over_limit += 1
         if self.over_limit >= self.flood_limit:
-            log.warning("gateway: closing a flooding connection (%s)", self.client_id)
-            self._closed = True
-            self._close_after_sending(POLICY_VIOLATION, "too many frames")
+            log.warning("gateway: closing a flooding connection")
+            self.outbox.close_after_sending(POLICY_VIOLATION, "too many frames")
             return
         now = time.monotonic()
         if now - self._last_limit_error > 1.0:
@@ -150,37 +133,11 @@ class Connection:
 
     # -- writing -------------------------------------------------------------------------------
     def send(self, payload: dict[str, Any]) -> None:
-        self.deliver(json.dumps(payload, separators=(",", ":")))
+        self.outbox.deliver(json.dumps(payload, separators=(",", ":")))
 
     def deliver(self, text: str) -> None:
-        try:
-            self._outbox.put_nowait(text)
-        except queue.Full:
-            # A client that reads nothing must not make the process hold its events forever.
-            log.warning("gateway: outbox full, closing (%s)", self.client_id)
-            self._closed = True
-            self.ws.close(reason=POLICY_VIOLATION, message="not reading")
-
-    def _close_after_sending(self, code: int, reason: str) -> None:
-        """Close once the writer has sent what is already queued (the Error saying why)."""
-        try:
-            self._outbox.put_nowait(_Close(code, reason))
-        except queue.Full:
-            self.ws.close(reason=code, message=reason)
-
-    def _write(self) -> None:
-        while True:
-            item = self._outbox.get()
-            if item is None:
-                return
-            try:
-                if isinstance(item, _Close):
-                    self.ws.close(reason=item.code, message=item.reason)
-                    return
-                self.ws.send(item)
-            except (ConnectionClosed, OSError):
-                self._closed = True
-                return
+        """An event from the relay: queued for this socket's writer, never waited on."""
+        self.outbox.deliver(text)
 
     def on_client_event(self, event: dict[str, Any]) -> bool:
         """Whether this connection takes a client-channel event; one that names a game makes the

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
 from app import dialect, sgf
-from app.celery_app import celery
+from app.config import BOT_QUEUE, MOVES_QUEUE
+from app.liveness import WorkerBeacons
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
 
@@ -19,16 +23,22 @@ def index() -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
+    """Redis answers, and which workers beat lately (``app.liveness``): two Redis commands.
+
+    Never a Celery broadcast ping: each one costs every worker a reply and the web a reply
+    queue, and a burst of them once stopped the web process (docs/security.md)."""
     state = current_app.extensions["bugout"]
     report: dict[str, Any] = {"redis": False, "workers": 0}
     try:
-        report["redis"] = bool(state.store().redis.ping())
-    except Exception as failure:  # noqa: BLE001
-        report["redis_error"] = str(failure)
-    try:
-        report["workers"] = len(celery.control.ping(timeout=current_app.config["HEALTH_PING_TIMEOUT_S"]) or [])
-    except Exception as failure:  # noqa: BLE001
-        report["workers_error"] = str(failure)
+        store = state.store()
+        report["redis"] = bool(store.redis.ping())
+        beacons = WorkerBeacons(store.redis, store.keys)
+        queues = {queue: beacons.count(queue) for queue in (MOVES_QUEUE, BOT_QUEUE)}
+        report["workers"] = queues[MOVES_QUEUE]
+        report["ai"] = queues[BOT_QUEUE] > 0
+    except Exception as failure:  # noqa: BLE001  (health must answer, whatever fails)
+        log.warning("healthz: %s", failure)
+        report["error"] = type(failure).__name__
     healthy = report["redis"] and report["workers"] > 0
     report["status"] = "ok" if healthy else "degraded"
     return jsonify(report), 200 if healthy else 503

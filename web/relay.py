@@ -99,11 +99,14 @@ class Relay:
             holders = list(self._subscribers.get(channel, ()))
         if not holders:
             return
-        if channel.startswith(self._client_prefix):
-            event = json.loads(text)
-            holders = [holder for holder in holders if holder.on_client_event(event)]
+        event = json.loads(text) if channel.startswith(self._client_prefix) else None
         for holder in holders:
-            holder.deliver(text)
+            # One subscriber's failure must never stop the reader every other socket depends on.
+            try:
+                if event is None or holder.on_client_event(event):
+                    holder.deliver(text)
+            except Exception:  # noqa: BLE001
+                log.exception("relay: a subscriber failed on an event of %s", channel)
 
     def channels(self) -> list[str]:
         with self._lock:

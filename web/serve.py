@@ -1,5 +1,8 @@
 """The Procfile's ``web`` line: the app on gevent's own WSGI server, in one process.
 
+Run as ``python -m gevent.monkey --module web.serve``, so the standard library is patched
+before anything (the ``web`` package imports redis, which imports ssl) is imported.
+
 gunicorn's master process cost 31 MB of a micro instance's memory only to supervise one gevent
 worker; the service manager (systemd in ``deploy/``, honcho in development) already restarts a
 process that dies. Websockets work the same: simple-websocket takes the socket from gevent's
@@ -17,7 +20,9 @@ monkey.patch_all()
 import logging  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
+import socket  # noqa: E402
 import sys  # noqa: E402
+from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
 from gevent.pool import Pool  # noqa: E402
@@ -31,13 +36,36 @@ STOP_GRACE_S = 5.0
 log = logging.getLogger("bugout.web")
 
 
+def close_after_websocket(app: Any) -> Any:
+    """End the TCP connection when a websocket is over.
+
+    simple-websocket talks over a duplicate of the connection's socket; when flask-sock returns,
+    gevent's server would keep the original open and wait for another HTTP request on it, so a
+    client that does not hang up would hold the connection forever."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        result = app(environ, start_response)
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            wsgi_input = environ.get("wsgi.input")
+            raw = getattr(getattr(wsgi_input, "rfile", wsgi_input), "raw", None)
+            sock = getattr(raw, "_sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        return result
+
+    return wrapped
+
+
 def main() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     # No per-request access log: a websocket is one long request, and the gateway logs what matters.
-    server = WSGIServer((host, port), create_app(), spawn=Pool(MAX_CONNECTIONS), log=None,
+    server = WSGIServer((host, port), close_after_websocket(create_app()), spawn=Pool(MAX_CONNECTIONS), log=None,
                         error_log=log)
 
     def stop() -> None:

@@ -1,0 +1,160 @@
+"""A stranger must not be able to stop the web process or starve other players
+(docs/security.md): each test here failed on the code before its fix."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import struct
+import threading
+import urllib.request
+import uuid
+from typing import Iterator
+
+import pytest
+
+from app import dialect
+
+from ..support.stack import WebProcess
+from ..support.wsclient import WsClient
+from .flows import seated_game
+
+
+class SilentSocket:
+    """A websocket client that opens, says a few frames, and then never reads: its receive
+    window is tiny, so what the server sends piles up on the server's side."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        self.sock.connect(("127.0.0.1", port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET /gateway HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            assert chunk, "the server closed during the handshake"
+            head += chunk
+        assert head.startswith(b"HTTP/1.1 101"), head
+
+    def send(self, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        mask = os.urandom(4)
+        header = bytes([0x81]) + (bytes([0x80 | len(data)]) if len(data) < 126
+                                  else bytes([0x80 | 126]) + struct.pack("!H", len(data)))
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def read_to_the_end(self) -> tuple[list[dict], bytes]:
+        """Everything the server sent until it ended the connection, parsed frame by frame:
+        (the JSON events, the close frame's payload). Fails on a truncated or garbled frame."""
+        self.sock.settimeout(30)
+        data = b""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            pass
+        events, close, at = [], b"", 0
+        while at < len(data):
+            opcode, length = data[at] & 0x0F, data[at + 1] & 0x7F
+            at += 2
+            if length == 126:
+                length, at = struct.unpack("!H", data[at:at + 2])[0], at + 2
+            elif length == 127:
+                length, at = struct.unpack("!Q", data[at:at + 8])[0], at + 8
+            payload, at = data[at:at + length], at + length
+            assert len(payload) == length, "a frame was cut short"
+            if opcode == 0x1:
+                events.append(json.loads(payload))
+            elif opcode == 0x8:
+                close = payload
+                break
+        return events, close
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def small_outbox_web(worker, tmp_path_factory) -> Iterator[WebProcess]:
+    server = WebProcess(tmp_path_factory.mktemp("web-outbox") / "web.log",
+                        env={"BUGOUT_OUTBOX_EVENTS": "20", "BUGOUT_OUTBOX_BYTES": "8192",
+                             "BUGOUT_SEND_TIMEOUT_S": "2"})
+    yield server
+    server.stop()
+
+
+def test_a_socket_that_never_reads_is_dropped_and_everyone_else_keeps_playing(small_outbox_web) -> None:
+    opened: list[WsClient] = []
+
+    def connect() -> WsClient:
+        client = WsClient(small_outbox_web.gateway)
+        client.identify()
+        opened.append(client)
+        return client
+
+    black, white, game_id = seated_game(connect, 19)
+    silent = SilentSocket(small_outbox_web.port)
+    try:
+        silent.send({"type": "Identify", "clientId": str(uuid.uuid4()), "extensions": dialect.names(dialect.ALL)})
+        silent.send({"type": "WatchGame", "gameId": game_id})
+        white.send({"type": "ProvideGameState", "gameId": game_id})
+        white.wait("GameState", gameId=game_id)  # the watcher's WatchGame went before this
+        points = [(x, y) for y in range(19) for x in range(19)]
+        for turn in range(120):
+            mover, color = (black, "BLACK") if turn % 2 == 0 else (white, "WHITE")
+            x, y = points[turn]
+            assert mover.move(game_id, color, x, y)["type"] == "MoveMade"
+            if turn == 60:
+                for _ in range(30):  # whole game states: far more than its buffers hold
+                    silent.send({"type": "ProvideGameState", "gameId": game_id})
+        # Everyone else still hears every move: the relay outlived the silent socket...
+        assert white.wait("MoveMade", gameId=game_id, turn=120)
+        assert "not reading" in small_outbox_web.log.read_text()
+        # ...and a new watcher is served too.
+        late = connect()
+        late.send({"type": "WatchGame", "gameId": game_id})
+        late.wait("GameState", gameId=game_id)
+        black.move(game_id, "BLACK", 18, 18)
+        assert late.wait("MoveMade", gameId=game_id, turn=121)
+        # What it was sent before it was dropped arrived whole, and the close says why.
+        events, close = silent.read_to_the_end()
+        assert events and all(isinstance(e, dict) and "type" in e for e in events)
+        assert close[:2] == struct.pack("!H", 1008) or close == b""
+    finally:
+        silent.close()
+        for client in opened:
+            client.close()
+
+
+def test_a_burst_of_health_checks_leaves_the_gateway_serving(web) -> None:
+    """Each check once broadcast a Celery ping from the web process; 30 at once stopped it."""
+    failures: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            report = json.loads(urllib.request.urlopen(f"{web.base}/healthz", timeout=30).read())
+            assert report["status"] == "ok" and report["workers"] >= 1
+        except BaseException as failure:  # noqa: BLE001
+            failures.append(failure)
+
+    threads = [threading.Thread(target=check) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    player = WsClient(web.gateway)
+    try:
+        player.identify()
+        player.send({"type": "CreatePrivateGame", "boardSize": 9})
+        assert player.wait("WaitForOpponent")["link"]
+    finally:
+        player.close()
