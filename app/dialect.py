@@ -22,6 +22,10 @@ class Extension(str, enum.Enum):
     SCORING = "scoring"
     """Takes part in the count (``ScoringPhase``, ``ToggleDead``, ``AcceptScore``). Without it a
     player is taken to accept the server's count, as the AI does, so games end and get a result."""
+    ABSENCE = "absence"
+    """Hears ``OpponentAbsent`` / ``OpponentReturned`` and may ``ClaimWin``. Without it, a player
+    whose opponent has been gone ``ABANDON_AFTER_S`` wins at once and is told ``OpponentQuit``,
+    the only word the original has for it."""
     RESUME = "resume"
     """Keeps its game across page reloads (``Reconnect`` with the game id). Without it a client
     starts afresh after a reload: a new game ends the one it left, and a connection hears only

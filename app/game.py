@@ -260,7 +260,10 @@ def new_game(
     if rules not in {r.name for r in go.SELECTABLE}:
         raise go.InvalidSetupError(
             f"unknown rule preset {rules!r}; choose one of {', '.join(r.name for r in go.SELECTABLE)}")
+    speaks = frozenset(speaks)
     rule_set = go.preset(rules)
+    if komi is None and Extension.REJECTIONS not in speaks:
+        komi = go.ORIGINAL.komi  # an original creator plays the original's rules and komi
     if komi is not None:
         rule_set = rule_set.with_komi(komi)
     go.Game(board_size, rule_set, handicap)  # validates size, handicap and komi
@@ -345,6 +348,24 @@ def join(state: GameState, client_id: str, speaks: Iterable[Extension] = frozens
     return Decision(new, [ready_event(new, new.human_players())])
 
 
+def come_back(state: GameState, client_id: str, speaks: Iterable[Extension] = frozenset(Extension)) -> Decision:
+    """A player opens its game's invitation link again (a reload: the link is still in the
+    address bar). Before the first move it is simply back: GameReady again, then its colour.
+    A client that keeps its games (``resume``) always is. An original client cannot resume a
+    game under way (it starts from an empty board and its sync follows one move at most), so it
+    leaves it, as it would by starting a new game, and is told the link is used up."""
+    if client_id not in state.players:
+        raise Rejected("not_a_player")
+    if state.phase is Phase.OVER:
+        raise Rejected("game_over")
+    if state.phase is Phase.COLORS or not state.moves or Extension.RESUME in frozenset(speaks):
+        return Decision(None, [ready_event(state, (client_id,))])
+    left = quit_game(state, client_id)
+    rejected = Delivery({"type": "PrivateGameRejected", "gameId": state.invite, "eventId": event_id()},
+                        clients=(client_id,))
+    return Decision(left.state, [rejected, *left.deliveries])
+
+
 def ready_event(state: GameState, clients: tuple[str, ...]) -> Delivery:
     ready = {
         "type": "GameReady",
@@ -394,6 +415,11 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
     """
     if client_id not in state.players:
         raise Rejected("not_a_player")
+    seat = state.seat_of(client_id)
+    if seat is not None:
+        # Asked again by a seated player (a page that came back to its game): its colour again.
+        return Decision(None, [Delivery({"type": "YourColor", "gameId": state.game_id, "yourColor": seat.value,
+                                         "version": state.version}, clients=(client_id,))])
     if state.phase not in (Phase.WAITING, Phase.COLORS):
         raise Rejected("colors_already_chosen")
     new = _changed(state, now)
@@ -714,9 +740,20 @@ def player_absent(state: GameState, absent: Color) -> Decision:
     opponent is told and may claim the win (a player who comes back first just continues)."""
     if state.phase not in (Phase.PLAYING, Phase.SCORING):
         raise Rejected("not_playing")
+    present = state.seated(absent.opponent)
+    # A present player who cannot hear OpponentAbsent (an original client) is told the only way
+    # it understands that its game is over: OpponentQuit.
+    tell_quit = (present is not None and present != BOT
+                 and not state.speaks_extension(present, Extension.ABSENCE))
+    told = [Delivery({"type": "OpponentQuit", "gameId": state.game_id, "version": state.version + 1},
+                     clients=(present,))] if tell_quit and present is not None else []
     if moves_by(state, Color.BLACK) < 2 or moves_by(state, Color.WHITE) < 2:
-        return _finish(_changed(state), "Void", "abandoned")
+        annulled = _finish(_changed(state), "Void", "abandoned")
+        return Decision(annulled.state, [*told, *annulled.deliveries])
     claimant = absent.opponent.value
+    if tell_quit:
+        won = _finish(_changed(state), f"{absent.opponent.letter}+F", "abandoned")
+        return Decision(won.state, [*told, *won.deliveries])
     if state.claimable_by == claimant:
         raise Rejected("already_claimable")
     new = _changed(state)

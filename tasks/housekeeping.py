@@ -65,14 +65,17 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
             player = state.seated(color)
             if player is None or player == game.BOT:
                 continue
-            absent = gone_since(player, state.updated_at) < now - settings.abandon_after_s
-            if absent and state.claimable_by != color.opponent.value:
+            if state.claimable_by == color.opponent.value:
+                # Declared absent: back only when its own heartbeat says so (the declaration
+                # itself touched the game, so the game's time says nothing of the player).
+                if seen.get(player, 0.0) >= now - settings.presence_stale_s:
+                    if apply(game_id, player, game.player_returned, silent=True) == "saved":
+                        done["returned"] += 1
+                continue
+            if gone_since(player, state.updated_at) < now - settings.abandon_after_s:
                 if apply(game_id, player, lambda s, c=color: game.player_absent(s, c), silent=True) == "saved":
                     done["annulled_or_claimable"] += 1
                 break
-            if not absent and state.claimable_by == color.opponent.value:
-                if apply(game_id, player, game.player_returned, silent=True) == "saved":
-                    done["returned"] += 1
     return done
 
 

@@ -183,7 +183,10 @@ def _private_rejected(client_id: str, compact_id: str) -> str:
 
 
 @celery.task(name="bugout.lobby.join_private_game")
-def join_private_game(client_id: str, compact_id: str, extensions: Optional[list[str]] = None) -> str:
+def join_private_game(client_id: str, compact_id: str, extensions: Optional[list[str]] = None,
+                      req_id: Optional[str] = None) -> str:
+    """``req_id`` (one per frame, from the gateway): a redelivered join is answered as before,
+    never taken for a player opening the link again."""
     games = store()
     # A used invitation is gone, but the friend who used it may ask again (a redelivery).
     game_id = games.resolve_invite(compact_id) or games.current_game(client_id)
@@ -196,16 +199,19 @@ def join_private_game(client_id: str, compact_id: str, extensions: Optional[list
         # The creator came back to their own link (a reload): keep waiting, same link.
         games.publish([game.waiting_event(state, invitation_link(state))])
         return "waiting"
-    if client_id in state.players:
-        # Already joined (a redelivered or repeated join): the same answer again.
-        games.publish([game.ready_event(state, (client_id,))])
-        return "joined"
     speaks = _speaks(extensions)
+    if client_id in state.players:
+        # Already joined: a redelivery gets its first answer; a player opening the link again
+        # comes back to the game, or leaves it if it cannot.
+        result = apply(state.game_id, client_id, lambda s: game.come_back(s, client_id, speaks),
+                       req_id=req_id, silent=True)
+        return "joined" if result in ("saved", "rejected", "duplicate") else _private_rejected(client_id, compact_id)
     leave_previous_game(client_id, speaks, keep=state.game_id)
     result = apply(
         state.game_id,
         client_id,
         lambda s: game.join(s, client_id, speaks),
+        req_id=req_id,
         writes=lambda s: [games.use_invite(compact_id)],
         silent=True,
     )

@@ -300,7 +300,8 @@ HANDLERS: dict[type, Handler] = {
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
         c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid(),
         cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.public_url),
-    m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command()),
+    m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command(),
+                                                                    _rid()),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
         c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid(),
         cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command()),

@@ -50,9 +50,10 @@ TROMP_TAYLOR = RuleSet(
     "tromp-taylor", KoRule.POSITIONAL, suicide_allowed=True, scoring=Scoring.AREA, komi=7.5
 )
 JAPANESE = RuleSet("japanese", KoRule.SIMPLE, suicide_allowed=False, scoring=Scoring.TERRITORY, komi=6.5)
-ORIGINAL = RuleSet("original", KoRule.NONE, suicide_allowed=True, scoring=Scoring.AREA, komi=7.5)
+ORIGINAL = RuleSet("original", KoRule.NONE, suicide_allowed=True, scoring=Scoring.AREA, komi=6.5)
 """The rules BUGOUT's original protocol implies: every move on an empty point stands, a suicide
-removes the suicided stones (as the original client's board does), counted by area."""
+removes the suicided stones (as the original client's board does), counted by area; komi 6.5,
+the original client's own default, so the count it shows agrees with the server's."""
 
 SELECTABLE: tuple[RuleSet, ...] = (CHINESE, TROMP_TAYLOR, JAPANESE)
 """The presets a player may choose when creating a game; ``original`` is never chosen, it is

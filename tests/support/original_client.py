@@ -8,7 +8,8 @@ the behaviour is reproduced here, none of its code:
   any other message breaks it ("wait-error-halp") and it never starts the game;
 - it reads ``since`` as ``Date.now() - Date.parse(since)``;
 - it sends ``ChooseColorPref`` once, without a game id, right after its lobby command (before
-  any opponent arrived), and then only waits for ``YourColor``;
+  any opponent arrived; a friend joining by link, right after ``GameReady``), and then only
+  waits for ``YourColor``;
 - it takes a ``?join=`` value only if it matches ``^[a-zA-Z0-9]+$`` with 4 to 30 characters;
 - it keeps its own board (Sabaki's: any move on an empty point; captures, then a suicided group
   is removed) and lets its player insist on a ko retake or a suicide;
@@ -168,17 +169,19 @@ class OriginalClient:
             time.sleep(0.02)
 
     # -- the lobby ----------------------------------------------------------------------------
-    def _enter(self, command: Payload, colour: Optional[str]) -> Payload:
+    def _enter(self, command: Payload, colour: Optional[str], colour_after_answer: bool = False) -> Payload:
         ws = self.client
         mark = ws.mark()
         ws.send(command)
-        if colour is not None:
+        if colour is not None and not colour_after_answer:
             ws.send({"type": "ChooseColorPref", "colorPref": colour})
         answer = ws.wait_for(lambda e: e["type"] in ("WaitForOpponent", "GameReady", "PrivateGameRejected"),
                              after=mark)
         if answer["type"] != "PrivateGameRejected":
             self.game_id = answer["gameId"]
             self._activate_sync()
+            if colour is not None and colour_after_answer:
+                ws.send({"type": "ChooseColorPref", "colorPref": colour})
         return answer
 
     def find_public_game(self, colour: str = "Any") -> Payload:
@@ -197,7 +200,7 @@ class OriginalClient:
         if not (COMPACT_ID.match(compact) and 4 <= len(compact) <= 30):
             self.failures.append(f"welcome screen instead of joining: {link}")
             raise AssertionError(f"the original client ignores the link {link}")
-        return self._enter({"type": "JoinPrivateGame", "gameId": compact}, colour)
+        return self._enter({"type": "JoinPrivateGame", "gameId": compact}, colour, colour_after_answer=True)
 
     def wait_ready_and_colour(self, timeout: float = 20.0) -> str:
         ws = self.client

@@ -10,20 +10,21 @@ from tasks import colors, lobby, moves
 from .conftest import Player
 
 
-def paired_public(a: Player, b: Player, board_size: int = 9) -> str:
+def paired_public(a: Player, b: Player, board_size: int = 9, b_speaks: Optional[list[str]] = None) -> str:
+    """``b_speaks``: the extensions ``b``'s client declares (``[]``: an original client)."""
     lobby.find_public_game.delay(a.client_id, board_size)
     game_id = a.wait("WaitForOpponent")["gameId"]
     a.follow(game_id)
     b.follow(game_id)
-    lobby.find_public_game.delay(b.client_id, board_size)
+    lobby.find_public_game.delay(b.client_id, board_size, b_speaks)
     a.wait("GameReady", gameId=game_id)
     b.wait("GameReady", gameId=game_id)
     return game_id
 
 
-def seated(black: Player, white: Player, board_size: int = 9) -> str:
+def seated(black: Player, white: Player, board_size: int = 9, white_speaks: Optional[list[str]] = None) -> str:
     """A public game with ``black`` and ``white`` seated as named."""
-    game_id = paired_public(black, white, board_size)
+    game_id = paired_public(black, white, board_size, white_speaks)
     colors.choose_color_pref.delay(black.client_id, "Black")
     colors.choose_color_pref.delay(white.client_id, "White")
     assert black.wait("YourColor", gameId=game_id)["yourColor"] == "BLACK"

@@ -81,6 +81,40 @@ def test_an_abandoned_game_can_be_claimed_and_a_returning_player_continues(new_p
     assert (over["result"], over["reason"]) == ("W+F", "abandoned")
 
 
+def four_moves(black, white, game_id: str) -> None:
+    for player, color, x, y in [(black, "BLACK", 2, 2), (white, "WHITE", 6, 6), (black, "BLACK", 2, 6),
+                                (white, "WHITE", 6, 2)]:
+        play(player, game_id, color, x, y)
+
+
+def test_an_absent_player_is_not_brought_back_by_the_notice_of_its_own_absence(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9)
+    four_moves(black, white, game_id)
+    later = time.time() + games.settings.abandon_after_s + 5
+    beat_at(games, white.client_id, later)
+    housekeeping.sweep(now=later)
+    white.wait("OpponentAbsent")
+    # The notice touched the game; Black sent no heartbeat since. Still absent, still claimable.
+    soon = time.time() + 10
+    beat_at(games, white.client_id, soon)
+    assert housekeeping.sweep(now=soon)["returned"] == 0
+    assert games.load(game_id).claimable_by == "WHITE"
+
+
+def test_an_original_client_whose_opponent_left_wins_and_hears_opponent_quit(new_player, games) -> None:
+    black, white = new_player(), new_player()
+    game_id = seated(black, white, 9, white_speaks=[])  # White: the original client, no ClaimWin
+    four_moves(black, white, game_id)
+    later = time.time() + games.settings.abandon_after_s + 5
+    beat_at(games, white.client_id, later)
+    housekeeping.sweep(now=later)
+    assert white.wait("OpponentQuit")["gameId"] == game_id
+    over = white.wait("GameOver")
+    assert (over["result"], over["reason"]) == ("W+F", "abandoned")
+    assert white.events("OpponentAbsent") == []
+
+
 def test_an_idle_system_costs_nothing(games) -> None:
     done = housekeeping.sweep()
     assert set(done) == {"stale_waits", "annulled_or_claimable", "returned", "forgotten", "timed_out"}

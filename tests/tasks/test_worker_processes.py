@@ -57,7 +57,7 @@ class Workers:
             "worker",
             {"KEY_PREFIX": PREFIX, "REDIS_URL": self.settings.redis_url,
              "VISIBILITY_TIMEOUT_S": str(VISIBILITY_TIMEOUT_S), **env},
-            extra_args=f"-n {name}-{uuid.uuid4().hex[:6]}@%h",
+            extra_args=processes.worker_name_args("worker", f"{name}-{uuid.uuid4().hex[:6]}"),
             log=self.tmp_path / f"{name}.log",
         )
         self.running.append(process)

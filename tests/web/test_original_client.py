@@ -201,6 +201,41 @@ def test_a_new_game_after_a_reload_ends_the_game_left_behind(original, games, em
     assert {black.wait_ready_and_colour(), white.wait_ready_and_colour()} == {"BLACK", "WHITE"}
 
 
+def test_a_friend_who_reloads_before_the_first_move_comes_back_by_the_link(original, games) -> None:
+    creator, friend = original(), original()
+    link = creator.create_private_game(9, colour="Black")
+    friend.join_private_game(link, colour="White")
+    assert creator.wait_ready_and_colour() == "BLACK"
+    assert friend.wait_ready_and_colour() == "WHITE"
+    friend.reload()  # the link is still in the address bar: "Join Game", OK
+    assert friend.join_private_game(link, colour="Black")["type"] == "GameReady"
+    assert friend.client.wait("YourColor")["yourColor"] == "WHITE"  # its seat, whatever it asks now
+    friend.your_color = "WHITE"
+    creator.play(4, 4)
+    friend.wait_opponent_move()
+    friend.play(3, 3)
+    creator.wait_opponent_move()
+    assert_same_game(games, creator, friend)
+
+
+def test_a_friend_who_reloads_mid_game_is_told_the_link_is_used_and_the_game_ends(original, games) -> None:
+    creator, friend = original(), original()
+    link = creator.create_private_game(9, colour="Black")
+    friend.join_private_game(link, colour="White")
+    creator.wait_ready_and_colour()
+    friend.wait_ready_and_colour()
+    game_id = creator.game_id
+    creator.play(4, 4)
+    friend.wait_opponent_move()
+    friend.reload()
+    # Its new page starts from an empty board and could never follow the game: rather than
+    # both waiting forever, the link answers "used" and the opponent is told.
+    assert friend.join_private_game(link, colour="Black")["type"] == "PrivateGameRejected"
+    assert creator.client.wait("OpponentQuit", gameId=game_id)
+    state = games.load(game_id)
+    assert state is not None and state.result == "B+F"
+
+
 def test_a_move_lost_in_flight_is_played_by_sync(original, games) -> None:
     black, white = private_pair(original)
     # The move is on Black's board, but its MakeMove never reaches the server.
