@@ -35,6 +35,9 @@ class Settings:
     """Events kept per game for clients catching up."""
     public_url: str = ""
     """Base of invitation links; empty: the scheme and host the game's creator reached us at."""
+    allowed_origins: str = ""
+    """Other sites whose pages may open the websocket (``https://a.example,https://b.example``);
+    the site's own origin and ``PUBLIC_URL``'s always may."""
     trusted_proxies: str = ""
     """Addresses of reverse proxies whose ``X-Forwarded-For/-Proto/-Host`` are believed
     (comma-separated); empty: none, the socket's peer is the client."""

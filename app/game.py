@@ -47,7 +47,8 @@ class ColorPref(str, enum.Enum):
 
 
 class Rejected(Exception):
-    """A command that cannot be applied; carries the reply for the client and changes nothing."""
+    """A command that cannot be applied: the client gets an Error with ``reason`` (and
+    ``reply`` after it, if any) and nothing changes."""
 
     def __init__(self, reason: str, reply: Optional[Delivery] = None) -> None:
         super().__init__(reason)
@@ -89,6 +90,8 @@ class GameState:
     moves: list[str] = field(default_factory=list)
     version: int = 0
     dead: list[tuple[int, int]] = field(default_factory=list)
+    suggested_dead: list[tuple[int, int]] = field(default_factory=list)
+    """The server's (or engine's) suggestion, which the AI accepts and no more of its stones."""
     accepted: list[str] = field(default_factory=list)
     undo_requested_by: Optional[str] = None
     claimable_by: Optional[str] = None
@@ -118,6 +121,7 @@ class GameState:
         data = dict(data)
         data["phase"] = Phase(data["phase"])
         data["dead"] = [tuple(p) for p in data.get("dead", [])]
+        data["suggested_dead"] = [tuple(p) for p in data.get("suggested_dead", [])]
         return cls(**data)
 
     # -- derived -------------------------------------------------------------------------------
@@ -148,15 +152,23 @@ class GameState:
     def speaks_extension(self, client_id: str, extension: Extension) -> bool:
         return extension.value in self.speaks.get(client_id, ())
 
-    def implied_acceptances(self) -> list[str]:
-        """The colours taken to accept any count: the AI's, and players whose client does not
-        speak the scoring extension (they never send AcceptScore)."""
-        return [
-            color.value
-            for color in Color
-            if (seated := self.seated(color)) is not None
-            and (seated == BOT or not self.speaks_extension(seated, Extension.SCORING))
-        ]
+    def implied_acceptances(self, board: go.Board) -> list[str]:
+        """The colours taken to accept the count without saying so: players whose client does
+        not speak the scoring extension (they never send AcceptScore), and the AI, unless its
+        opponent marked dead some of its stones that the suggestion did not."""
+        marked_beyond = set(self.dead) - set(self.suggested_dead)
+        accepting = []
+        for color in Color:
+            seated = self.seated(color)
+            if seated is None:
+                continue
+            if seated == BOT:
+                own_marked = any(board[Point(x, y)] is color for x, y in marked_beyond)
+                if not own_marked:
+                    accepting.append(color.value)
+            elif not self.speaks_extension(seated, Extension.SCORING):
+                accepting.append(color.value)
+        return accepting
 
     @property
     def has_bot(self) -> bool:
@@ -311,6 +323,7 @@ def _changed(state: GameState, now: Optional[float] = None) -> GameState:
         speaks=dict(state.speaks),
         moves=list(state.moves),
         dead=list(state.dead),
+        suggested_dead=list(state.suggested_dead),
         accepted=list(state.accepted),
         version=state.version + 1,
         updated_at=time.time() if now is None else now,
@@ -558,7 +571,8 @@ def make_move(
         if clock is not None:
             new.clock = clocks.stop(clock).to_json()
         new.dead = sorted(tuple(p) for p in suggest_dead(board.board))  # type: ignore[misc]
-        new.accepted = new.implied_acceptances()
+        new.suggested_dead = list(new.dead)
+        new.accepted = new.implied_acceptances(board.board)
         if len(new.accepted) == 2:
             # Nobody here takes part in the count (original clients, the AI): the server's
             # count is the result, so the game ends and its record gets one.
@@ -627,7 +641,10 @@ def suggest_dead_stones(state: GameState, dead: set[Point], at_version: int) -> 
         raise Rejected("stale")
     new = _changed(state)
     new.dead = sorted((p.x, p.y) for p in dead)
-    return Decision(new, [scoring_event(new, new.board())])
+    new.suggested_dead = list(new.dead)
+    board = new.board()
+    new.accepted = [c for c in new.accepted if c in new.implied_acceptances(board.board)]
+    return Decision(new, [scoring_event(new, board)])
 
 
 def _seated_player(state: GameState, client_id: str) -> Color:
@@ -650,20 +667,24 @@ def toggle_dead(state: GameState, client_id: str, point: Point) -> Decision:
     dead = set(new.dead)
     dead = dead - group if group <= dead else dead | group
     new.dead = sorted(dead)
-    new.accepted = new.implied_acceptances()
+    new.accepted = new.implied_acceptances(board.board)
     return Decision(new, [scoring_event(new, board)])
 
 
-def accept_score(state: GameState, client_id: str) -> Decision:
-    """Agree to the count; when both players (a bot always agrees) have, the game is over."""
+def accept_score(state: GameState, client_id: str, seen_version: Optional[int] = None) -> Decision:
+    """Agree to the count the player saw (``seen_version``, when its client says: a marking
+    changed since is not what it agreed to); when both players have, the game is over."""
     seat = _seated_player(state, client_id)
     if state.phase is not Phase.SCORING:
         raise Rejected("not_scoring")
+    if seen_version is not None and seen_version != state.version:
+        current = scoring_event(state, state.board())
+        raise Rejected("stale_count", Delivery(current.payload, clients=(client_id,)))
     new = _changed(state)
-    for color in (seat.value, *new.implied_acceptances()):
+    board = state.board()
+    for color in (seat.value, *new.implied_acceptances(board.board)):
         if color not in new.accepted:
             new.accepted.append(color)
-    board = state.board()
     if len(new.accepted) < 2:
         return Decision(new, [scoring_event(new, board)])
     return _finish_by_count(new, board)

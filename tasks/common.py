@@ -67,10 +67,9 @@ def apply(
         except Rejected as rejected:
             if silent:
                 return rejected.reason
+            tell_error(client_id, rejected.reason, f"{rejected.reason} in game {game_id}", req_id)
             if rejected.reply is not None:
                 games.publish([rejected.reply])
-            else:
-                tell_error(client_id, rejected.reason, f"{rejected.reason} in game {game_id}", req_id)
             return rejected.reason
         if decision.state is None:
             # Nothing changes: a rejection. Recorded once so a resend gets the same answer.

@@ -66,8 +66,9 @@ def toggle_dead(client_id: str, game_id: str, coord: dict, req_id: Optional[str]
 
 
 @celery.task(name="bugout.moves.accept_score")
-def accept_score(client_id: str, game_id: str, req_id: Optional[str] = None) -> str:
-    return apply(game_id, client_id, lambda s: game.accept_score(s, client_id), req_id=req_id)
+def accept_score(client_id: str, game_id: str, req_id: Optional[str] = None, version: Optional[int] = None) -> str:
+    """``version``: the count the player saw; a changed marking is not accepted for it."""
+    return apply(game_id, client_id, lambda s: game.accept_score(s, client_id, version), req_id=req_id)
 
 
 @celery.task(name="bugout.moves.claim_win")

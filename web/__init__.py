@@ -12,7 +12,7 @@ from app.config import Settings
 from app.store import GameStore
 
 from .extensions import sock
-from .forwarded import parse_proxies
+from .forwarded import parse_origins, parse_proxies
 from app.presence import Presence
 from .relay import Relay
 
@@ -51,6 +51,8 @@ class ProcessState:
         self._relay: Optional[Relay] = None
         self._presence: Optional[Presence] = None
         self.trusted_proxies = parse_proxies(settings.trusted_proxies)
+        self.allowed_origins = parse_origins(settings.allowed_origins) | (
+            parse_origins(settings.public_url) if settings.public_url else frozenset())
 
     def store(self) -> GameStore:
         with self._lock:

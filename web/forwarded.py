@@ -30,6 +30,22 @@ class Origin:
         return f"{self.scheme}://{self.host}" if self.host else None
 
 
+def origin_allowed(origin_header: Optional[str], own: Origin, allowed: frozenset[str]) -> bool:
+    """Whether a browser page at ``origin_header`` may open the socket: the site's own origin
+    (as the browser reached it) and the ``ALLOWED_ORIGINS``. A client that sends no Origin is
+    not a browser page, and another site cannot make a browser omit it."""
+    if not origin_header:
+        return True
+    origin = origin_header.strip().rstrip("/").lower()
+    own_origin = (own.base_url or "").lower()
+    return origin == own_origin or origin in allowed
+
+
+def parse_origins(text: str) -> frozenset[str]:
+    """``ALLOWED_ORIGINS``: ``scheme://host[:port]`` separated by commas or spaces."""
+    return frozenset(part.rstrip("/").lower() for part in re.split(r"[,\s]+", text.strip()) if part)
+
+
 def parse_proxies(text: str) -> frozenset[str]:
     """``TRUSTED_PROXIES``: addresses separated by commas or spaces (normalised)."""
     found = set()

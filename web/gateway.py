@@ -26,7 +26,7 @@ from tasks import colors, lobby, moves, sync, undo
 
 from . import messages as m
 from .extensions import sock
-from .forwarded import Origin, origin_of
+from .forwarded import Origin, origin_allowed, origin_of
 from .outbox import POLICY_VIOLATION, Outbox, limits_from
 from .relay import Relay
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("gateway", __name__)
 
+MAX_FOLLOWED = 16
 LOBBY_ANSWERS = frozenset({"WaitForOpponent", "GameReady", "BotAttached", "GameState"})
 """Events that answer a lobby command with the game it made or found."""
 PROCESS_STARTED = time.time()
@@ -83,6 +84,8 @@ class Connection:
         only of these (after a reload it starts afresh: its old games are not its business)."""
         self.awaiting_game = False
         """A lobby command was sent and its game is not known yet."""
+        self.following: list[str] = []
+        """Game channels this connection hears, oldest first."""
         self.held_colour: Optional[m.ChooseColorPref] = None
         """An original client's colour choice sent before its game was known."""
         self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
@@ -154,7 +157,7 @@ class Connection:
             self.board_sizes[game_id] = event["boardSize"]
         if isinstance(event.get("yourColor"), str):
             self.seats[game_id] = event["yourColor"]
-        self.relay.attach(self.keys.game_channel(game_id), self, wait=False)
+        self.follow(game_id, wait=False)
         return True
 
     def enter(self, game_id: str) -> None:
@@ -209,8 +212,17 @@ class Connection:
             self.seats[game_id] = seat.value
         return seat is not None
 
-    def follow(self, game_id: str) -> None:
-        self.relay.attach(self.keys.game_channel(game_id), self)
+    def follow(self, game_id: str, wait: bool = True) -> None:
+        """Hear ``game_id``'s events from now on; past ``MAX_FOLLOWED`` games, the one followed
+        longest ago is dropped (a client watches a few games, never thousands)."""
+        if game_id in self.following:
+            self.following.remove(game_id)
+        else:
+            self.relay.attach(self.keys.game_channel(game_id), self, wait=wait)
+        self.following.append(game_id)
+        while len(self.following) > MAX_FOLLOWED:
+            dropped = self.following.pop(0)
+            self.relay.detach(self, [self.keys.game_channel(dropped)])
 
     def check_on_board(self, game_id: str, coord: Optional[m.Coord], reply_to: Optional[str]) -> None:
         size = self.board_sizes.get(game_id)
@@ -266,7 +278,8 @@ def _reconnect(c: Connection, cmd: m.Reconnect) -> None:
 
 
 def _watch(c: Connection, cmd: m.WatchGame) -> None:
-    c.follow(cmd.gameId)
+    # Followed when its snapshot arrives (a client event naming the game), so a made-up id
+    # subscribes nothing; the snapshot's version lets the page catch up on what came between.
     c.enter(cmd.gameId)
     sync.watch_game.delay(c.client_id, cmd.gameId)
 
@@ -311,7 +324,7 @@ HANDLERS: dict[type, Handler] = {
     m.Resign: lambda c, cmd: moves.resign.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
     m.ClaimWin: lambda c, cmd: moves.claim_win.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
     m.ToggleDead: _toggle_dead,
-    m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId, _rid()),
+    m.AcceptScore: lambda c, cmd: moves.accept_score.delay(c.client_id, cmd.gameId, _rid(), cmd.version),
     m.UndoMove: lambda c, cmd: undo.undo_move.delay(c.client_id, c.game_of(cmd.gameId), _rid()),
     m.AnswerUndo: lambda c, cmd: undo.answer_undo.delay(c.client_id, cmd.accept, c.game_of(cmd.gameId), _rid()),
     m.ReqSync: lambda c, cmd: sync.req_sync.delay(
@@ -322,6 +335,18 @@ HANDLERS: dict[type, Handler] = {
     m.WatchGame: _watch,
     m.ProvideGameState: lambda c, cmd: sync.game_state.delay(c.client_id, cmd.gameId),
 }
+
+
+@bp.before_request
+def _refuse_other_sites() -> Optional[tuple[str, int]]:
+    """A page of another site must not play with its visitor's browser (cross-site websocket
+    hijacking): refused before the upgrade."""
+    state = current_app.extensions["bugout"]
+    own = origin_of(request.environ, state.trusted_proxies)
+    if not origin_allowed(request.headers.get("Origin"), own, state.allowed_origins):
+        log.info("gateway: refused a socket from another site's page")
+        return "this site's pages only", 403
+    return None
 
 
 @sock.route("/gateway", bp=bp)

@@ -191,6 +191,8 @@ class ToggleDead(GameCommand):
 
 class AcceptScore(GameCommand):
     type: Literal["AcceptScore"]
+    version: Optional[int] = Field(default=None, ge=0)
+    """The version of the count the player saw (an extension: without it, the current one)."""
 
 
 class WatchGame(GameCommand):

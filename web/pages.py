@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
@@ -44,9 +45,10 @@ def healthz() -> tuple[Response, int]:
     return jsonify(report), 200 if healthy else 503
 
 
-@bp.get("/games/<game_id>.sgf")
-def game_record(game_id: str) -> Response:
-    state = current_app.extensions["bugout"].store().load(game_id)
+@bp.get("/games/<uuid:game_id>.sgf")
+def game_record(game_id: uuid.UUID) -> Response:
+    """Only game ids (UUIDs) reach the store: any other path is a 404 without a Redis key."""
+    state = current_app.extensions["bugout"].store().load(str(game_id))
     if state is None:
         abort(404)
     board = state.board()

@@ -44,8 +44,16 @@ def close_after_websocket(app: Any) -> Any:
     client that does not hang up would hold the connection forever."""
 
     def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
-        result = app(environ, start_response)
-        if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+        answered = []
+
+        def respond(*args: Any, **kwargs: Any) -> Any:
+            answered.append(True)
+            return start_response(*args, **kwargs)
+
+        result = app(environ, respond)
+        # A refused upgrade is an ordinary response (403, say): only a websocket that ran, which
+        # answers without start_response, is ended here.
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket" and not answered:
             wsgi_input = environ.get("wsgi.input")
             raw = getattr(getattr(wsgi_input, "rfile", wsgi_input), "raw", None)
             sock = getattr(raw, "_sock", None)

@@ -9,6 +9,7 @@ import os
 import socket
 import struct
 import threading
+import urllib.error
 import urllib.request
 import uuid
 from typing import Iterator
@@ -158,3 +159,53 @@ def test_a_burst_of_health_checks_leaves_the_gateway_serving(web) -> None:
         assert player.wait("WaitForOpponent")["link"]
     finally:
         player.close()
+
+
+def test_a_page_of_another_site_cannot_open_the_socket(web) -> None:
+    import http.client
+
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Origin": "https://evil.example"}
+    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+    try:
+        connection.request("GET", "/gateway", headers=upgrade)
+        assert connection.getresponse().status == 403
+    finally:
+        connection.close()
+    own = WsClient(web.gateway, origin=f"http://127.0.0.1:{web.port}")  # the site's own page
+    configured = WsClient(web.gateway, origin="http://bugout.test")  # PUBLIC_URL's
+    tool = WsClient(web.gateway, suppress_origin=True)  # not a browser: no Origin
+    for client in (own, configured, tool):
+        client.identify()
+        client.close()
+
+
+def test_record_paths_that_are_not_game_ids_never_reach_redis(web) -> None:
+    for path in ("x:events", "..%2F..%2Fetc", "7c9e6679-7425-40de-944b-e07fc1f90ae7:events", "a" * 300,
+                 str(uuid.uuid4())):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{web.base}/games/{path}.sgf")
+        missing.value.close()
+        assert missing.value.code == 404
+
+
+def test_watching_a_made_up_game_subscribes_nothing(connect, web) -> None:
+    spectator = connect()
+    for _ in range(30):
+        spectator.send({"type": "WatchGame", "gameId": str(uuid.uuid4())})
+    spectator.wait_for(lambda e: len(spectator.of_type("Error")) >= 30, timeout=30)
+    assert {e["code"] for e in spectator.of_type("Error")} == {"unknown_game"}
+    channels = redis_channels(f"{os.environ['KEY_PREFIX']}:ch:game:*")
+    assert channels == [] or all("ch:game:" in c for c in channels)
+    watched = {c.rsplit(":", 1)[1] for c in channels}
+    assert not watched & {e.get("gameId") for e in spectator.events}
+
+
+def redis_channels(pattern: str) -> list[str]:
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+    try:
+        return list(client.pubsub_channels(pattern))
+    finally:
+        client.close()

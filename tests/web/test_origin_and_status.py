@@ -69,7 +69,7 @@ def unconfigured_web(worker, tmp_path_factory) -> Iterator[WebProcess]:
 
 
 def link_for(gateway: str, **options: object) -> str:
-    client = WsClient(gateway, **options)
+    client = WsClient(gateway, suppress_origin=True, **options)  # a tool, not a page of the site
     try:
         client.identify()
         client.send({"type": "CreatePrivateGame", "boardSize": 9})

@@ -69,6 +69,7 @@ const ERRORS = {
   not_scoring: "That only works while counting.",
   not_a_stone: "There is no stone there to mark.",
   no_undo_request: "The undo request was already answered.",
+  stale_count: "The marking changed before your agreement arrived: look again, then accept.",
   ai_unavailable: "The AI is not available on this server right now. Games with people work as usual.",
   game_over: "The game is over.",
   bad_settings: "Those game settings are not possible.",
@@ -670,7 +671,7 @@ function onAction(action, button) {
       closeConfirm();
       break;
     case "accept-score":
-      send({ type: "AcceptScore", gameId: g.id });
+      send({ type: "AcceptScore", gameId: g.id, version: g.version });
       break;
     case "new-game":
       newGame();
