@@ -83,6 +83,8 @@ class SideWrite:
 
 
 SAVED, CONFLICT, ALREADY_ANSWERED = 1, 0, -1
+REPLAY_LIMIT = 200
+"""Past this many missed versions a returning client gets a snapshot instead of the events."""
 
 
 _SAVE = """
@@ -278,9 +280,24 @@ class GameStore:
 
     def events_since(self, game_id: str, version: int, client_id: str) -> Optional[list[Json]]:
         """The events ``client_id`` was owed after ``version`` (those of the game and its own),
-        or ``None`` if the kept history does not reach back that far."""
-        entries = [json.loads(e) for e in self.redis.lrange(self.keys.events(game_id), 0, -1)]
-        if not entries or entries[0]["v"] > version + 1:
+        or ``None`` if the kept history does not reach back that far, or if more than
+        ``REPLAY_LIMIT`` versions were missed (a snapshot is cheaper then).
+
+        Reads only the missed entries: each save appends one entry and versions go up by one,
+        so the entry of version ``v`` sits ``v - first`` from the head."""
+        key = self.keys.events(game_id)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.lindex(key, 0)
+        pipe.llen(key)
+        head, length = pipe.execute()
+        if head is None:
+            return None
+        first = int(json.loads(head)["v"])
+        start = version + 1 - first
+        if start < 0 or length - start > REPLAY_LIMIT:
+            return None
+        entries = [json.loads(e) for e in self.redis.lrange(key, start, -1)]
+        if entries and entries[0]["v"] > version + 1:
             return None
         return [
             item["e"]

@@ -81,6 +81,10 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     app.config.from_mapping(
         RATE_LIMIT_PER_S=20.0,
         RATE_LIMIT_BURST=40.0,
+        # Commands that make a worker read a whole game (Reconnect, ReqSync, ProvideHistory,
+        # ProvideGameState, WatchGame): a page needs a few a minute; spam would starve moves.
+        READ_LIMIT_PER_S=1.0,
+        READ_LIMIT_BURST=10.0,
         FLOOD_DISCONNECT_AFTER=200,
         HEARTBEAT_S=10.0,
         # Server pings every 25 s; a peer that misses one is closed, so a dead connection is

@@ -89,6 +89,7 @@ class Connection:
         self.held_colour: Optional[m.ChooseColorPref] = None
         """An original client's colour choice sent before its game was known."""
         self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
+        self.read_limit = RateLimit(config["READ_LIMIT_PER_S"], config["READ_LIMIT_BURST"])
         self.over_limit = 0
         self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
         self.heartbeat_s = config["HEARTBEAT_S"]
@@ -190,6 +191,9 @@ class Connection:
             command = m.parse(frame)
             if command.needs_identity and self.client_id is None:
                 raise m.FrameError("not_identified", "send Identify with your clientId first",
+                                   getattr(command, "reqId", None))
+            if type(command) in GAME_READS and not self.read_limit.allow():
+                raise m.FrameError("rate_limited", f"too many {command.type} (a few a minute are plenty)",
                                    getattr(command, "reqId", None))
             HANDLERS[type(command)](self, command)
         except m.FrameError as bad:
@@ -335,6 +339,10 @@ HANDLERS: dict[type, Handler] = {
     m.WatchGame: _watch,
     m.ProvideGameState: lambda c, cmd: sync.game_state.delay(c.client_id, cmd.gameId),
 }
+
+
+GAME_READS: frozenset[type] = frozenset({m.Reconnect, m.ReqSync, m.ProvideHistory, m.ProvideGameState, m.WatchGame})
+"""Commands that make a worker read and serialise a whole game: limited apart from moves."""
 
 
 @bp.before_request

@@ -191,9 +191,9 @@ def test_record_paths_that_are_not_game_ids_never_reach_redis(web) -> None:
 
 def test_watching_a_made_up_game_subscribes_nothing(connect, web) -> None:
     spectator = connect()
-    for _ in range(30):
+    for _ in range(10):  # the burst of game reads a socket may make
         spectator.send({"type": "WatchGame", "gameId": str(uuid.uuid4())})
-    spectator.wait_for(lambda e: len(spectator.of_type("Error")) >= 30, timeout=30)
+    spectator.wait_for(lambda e: len(spectator.of_type("Error")) >= 10, timeout=30)
     assert {e["code"] for e in spectator.of_type("Error")} == {"unknown_game"}
     channels = redis_channels(f"{os.environ['KEY_PREFIX']}:ch:game:*")
     assert channels == [] or all("ch:game:" in c for c in channels)
@@ -209,3 +209,16 @@ def redis_channels(pattern: str) -> list[str]:
         return list(client.pubsub_channels(pattern))
     finally:
         client.close()
+
+
+def test_reads_of_whole_games_are_limited_apart_from_moves(connect) -> None:
+    """Each Reconnect once made the moves worker read and parse a game's whole history."""
+    black, white, game_id = seated_game(connect, 9)
+    spammer = black  # a player may reconnect: only not forty times a second
+    for i in range(30):  # within the limit on frames; far beyond the one on game reads
+        spammer.send({"type": "Reconnect", "gameId": game_id, "reqId": f"spam-{i}", "sinceVersion": 0})
+    spammer.wait_for(lambda e: e.get("replyTo") == "spam-29", timeout=30)
+    limited = [e for e in spammer.of_type("Error") if e["code"] == "rate_limited" and e["replyTo"]]
+    assert len(limited) >= 15 and len(spammer.of_type("Reconnected")) <= 15
+    assert white.move(game_id, "WHITE", 3, 3)["type"] == "MoveRejected"  # Black's turn: judged at once
+    assert black.move(game_id, "BLACK", 3, 3)["type"] == "MoveMade"
