@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import threading
 from typing import Any, Optional
 
@@ -13,6 +14,7 @@ from app.store import GameStore
 
 from .extensions import sock
 from .forwarded import parse_origins, parse_proxies
+from .messages import MAX_FRAME_BYTES
 from app.presence import Presence
 from .relay import Relay
 
@@ -51,6 +53,7 @@ class ProcessState:
         self._relay: Optional[Relay] = None
         self._presence: Optional[Presence] = None
         self.trusted_proxies = parse_proxies(settings.trusted_proxies)
+        self.sockets_by_address: collections.Counter[str] = collections.Counter()
         self.allowed_origins = parse_origins(settings.allowed_origins) | (
             parse_origins(settings.public_url) if settings.public_url else frozenset())
 
@@ -88,8 +91,12 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         FLOOD_DISCONNECT_AFTER=200,
         HEARTBEAT_S=10.0,
         # Server pings every 25 s; a peer that misses one is closed, so a dead connection is
-        # noticed within a minute. Frames up to 1 MiB reach our own 16 KiB check and get an Error.
-        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 1024 * 1024},
+        # noticed within a minute. A message over twice the frame limit closes the socket (1009):
+        # each socket may hold one unfinished message, and that bounds its memory; up to twice
+        # the limit still reaches our check and gets a readable Error.
+        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 2 * MAX_FRAME_BYTES},
+        # Sockets one address may hold in this web process (a household shares one address).
+        SOCKETS_PER_ADDRESS=20,
     )
     app.config.from_prefixed_env("BUGOUT")
     if test_config:

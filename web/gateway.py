@@ -12,7 +12,7 @@ import time
 import uuid
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 from simple_websocket import ConnectionClosed
 
 from app import dialect
@@ -354,7 +354,23 @@ def _refuse_other_sites() -> Optional[tuple[str, int]]:
     if not origin_allowed(request.headers.get("Origin"), own, state.allowed_origins):
         log.info("gateway: refused a socket from another site's page")
         return "this site's pages only", 403
+    held = state.sockets_by_address
+    if held[own.address] >= current_app.config["SOCKETS_PER_ADDRESS"]:
+        log.warning("gateway: an address holds %d sockets already; refused another", held[own.address])
+        return "too many connections from your address", 429
+    held[own.address] += 1
+    g.counted_address = own.address
     return None
+
+
+@bp.teardown_request
+def _release_address(_: Optional[BaseException]) -> None:
+    address = g.pop("counted_address", None)
+    if address is not None:
+        held = current_app.extensions["bugout"].sockets_by_address
+        held[address] -= 1
+        if held[address] <= 0:
+            del held[address]
 
 
 @sock.route("/gateway", bp=bp)

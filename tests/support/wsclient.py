@@ -20,7 +20,12 @@ class WsClient:
         """``options`` go to ``websocket.create_connection`` (``host=``, ``header=[...]``)."""
         self.url = url
         self.client_id = client_id or str(uuid.uuid4())
-        self.ws = websocket.create_connection(url, timeout=10, **options)
+        self.ws = websocket.WebSocket()
+        try:
+            self.ws.connect(url, timeout=10, **options)
+        except BaseException:
+            self.ws.shutdown()  # a refused handshake must not leave its socket to the collector
+            raise
         self.ws.settimeout(None)  # the reader waits for events as long as the socket lives
         self.events: list[Payload] = []
         self.raw: list[str] = []

@@ -9,12 +9,14 @@ import os
 import socket
 import struct
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from typing import Iterator
 
 import pytest
+import websocket
 
 from app import dialect
 
@@ -162,16 +164,7 @@ def test_a_burst_of_health_checks_leaves_the_gateway_serving(web) -> None:
 
 
 def test_a_page_of_another_site_cannot_open_the_socket(web) -> None:
-    import http.client
-
-    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
-               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Origin": "https://evil.example"}
-    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
-    try:
-        connection.request("GET", "/gateway", headers=upgrade)
-        assert connection.getresponse().status == 403
-    finally:
-        connection.close()
+    assert upgrade_status(web.port, origin="https://evil.example") == 403
     own = WsClient(web.gateway, origin=f"http://127.0.0.1:{web.port}")  # the site's own page
     configured = WsClient(web.gateway, origin="http://bugout.test")  # PUBLIC_URL's
     tool = WsClient(web.gateway, suppress_origin=True)  # not a browser: no Origin
@@ -222,3 +215,48 @@ def test_reads_of_whole_games_are_limited_apart_from_moves(connect) -> None:
     assert len(limited) >= 15 and len(spammer.of_type("Reconnected")) <= 15
     assert white.move(game_id, "WHITE", 3, 3)["type"] == "MoveRejected"  # Black's turn: judged at once
     assert black.move(game_id, "BLACK", 3, 3)["type"] == "MoveMade"
+
+
+def upgrade_status(port: int, origin: str | None = None) -> int:
+    """The answer to a websocket upgrade, read as plain HTTP (a refusal comes before the upgrade)."""
+    import http.client
+
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    if origin:
+        headers["Origin"] = origin
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/gateway", headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def three_per_address_web(worker, tmp_path_factory) -> Iterator[WebProcess]:
+    server = WebProcess(tmp_path_factory.mktemp("web-per-address") / "web.log",
+                        env={"BUGOUT_SOCKETS_PER_ADDRESS": "3"})
+    yield server
+    server.stop()
+
+
+def test_one_address_cannot_take_every_socket(three_per_address_web) -> None:
+    web = three_per_address_web
+    held = [WsClient(web.gateway) for _ in range(3)]
+    try:
+        assert upgrade_status(web.port) == 429
+        held.pop().close()
+        deadline = time.monotonic() + 30
+        while True:  # the server lets go of the closed socket's place when its request ends
+            try:
+                held.append(WsClient(web.gateway))
+                break
+            except websocket.WebSocketBadStatusException as refused:
+                assert refused.status_code == 429
+                assert time.monotonic() < deadline, "the closed socket's place was never given back"
+                time.sleep(0.1)
+        held[-1].identify()
+    finally:
+        for client in held:
+            client.close()
