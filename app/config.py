@@ -50,6 +50,8 @@ class Settings:
     """A public waiter gone this long is taken out of the queue."""
     abandon_after_s: float = 60.0
     """A player gone this long from a live game lets the opponent claim the win."""
+    colour_choice_s: float = 120.0
+    """Players who have not chosen a colour this long after their game was ready get the coin."""
     housekeeping_every_s: float = 10.0
     bot_idle_s: float = 300.0
     """The AI engine sleeps after this long without a bot game move."""

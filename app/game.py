@@ -442,6 +442,17 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
     return Decision(new, _seat_by_preference(new, coin))
 
 
+def colours_by_coin(state: GameState, coin: Coin = fair_coin, now: Optional[float] = None) -> Decision:
+    """Players who did not choose a colour in time are taken to want ``Any``: the game starts
+    (a public opponent who never chooses must not hold the other in the lobby for a day)."""
+    if state.phase is not Phase.COLORS:
+        raise Rejected("colors_already_chosen")
+    new = _changed(state, now)
+    for player in new.players:
+        new.color_prefs.setdefault(player, ColorPref.ANY.value)
+    return Decision(new, _seat_by_preference(new, coin))
+
+
 def _seat_by_preference(new: GameState, coin: Coin) -> list[Delivery]:
     """Seat both players by their preferences, start play, and tell each their colour."""
     first, second = new.players[0], new.players[1]

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import redis
 
+from app.attention import deadlines_of, next_check
 from app.config import Settings
 from app.events import Delivery, Json
 from app.game import GameState
@@ -324,14 +325,21 @@ class GameStore:
         return SideWrite("set", self.keys.invite(compact_id), game_id, self.settings.invite_ttl_s)
 
     def track_activity(self, state: GameState, now: float) -> SideWrite:
-        """Games in play are indexed for housekeeping (absent players, clocks); others are not."""
+        """Games in play are indexed for housekeeping, scored by when they next need it
+        (``app.attention``); others are not."""
         key = self.keys.active_games()
-        if state.phase.value in ("playing", "scoring"):
-            return SideWrite("zadd", key, state.game_id, now)
-        return SideWrite("zrem", key, state.game_id)
+        due = next_check(state, now, deadlines_of(self.settings))
+        if due is None:
+            return SideWrite("zrem", key, state.game_id)
+        return SideWrite("zadd", key, state.game_id, due)
 
-    def active_games(self) -> list[tuple[str, float]]:
-        return [(m, s) for m, s in self.redis.zrange(self.keys.active_games(), 0, -1, withscores=True)]
+    def due_games(self, now: float, limit: int) -> list[str]:
+        """Games whose next check has come, earliest first, at most ``limit``."""
+        found: list[str] = self.redis.zrangebyscore(self.keys.active_games(), "-inf", now, start=0, num=limit)
+        return found
+
+    def recheck_at(self, game_id: str, due: float) -> None:
+        self.redis.zadd(self.keys.active_games(), {game_id: due}, xx=True)
 
     def forget_active(self, game_id: str) -> None:
         self.redis.zrem(self.keys.active_games(), game_id)

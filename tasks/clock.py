@@ -6,6 +6,7 @@ import time
 from typing import Optional
 
 from app import game
+from app.attention import deadlines_of
 from app.celery_app import celery
 
 from .common import apply, store
@@ -47,5 +48,4 @@ def schedule(state: game.GameState, now: Optional[float] = None) -> None:
 
 
 def horizon_s() -> float:
-    settings = store().settings
-    return max(1.0, min(settings.visibility_timeout_s * 0.5, 2 * settings.housekeeping_every_s + 5))
+    return deadlines_of(store().settings).flag_horizon_s

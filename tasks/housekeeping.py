@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 from app import game
+from app.attention import deadlines_of, next_check
 from app.celery_app import BOT_QUEUE, celery
 from app.go import Color
 from app.liveness import engine_status
@@ -19,6 +20,10 @@ from app.presence import Presence
 from . import clock
 from .common import apply, store
 from .lobby import PUBLIC_BOARD_SIZES
+
+
+SWEEP_BATCH = 500
+"""Games looked at per sweep at most: a backlog is worked off over the next sweeps."""
 
 
 @functools.cache
@@ -33,7 +38,8 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
     games = store()
     settings = games.settings
     seen = presence().last_seen()
-    done = {"stale_waits": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0, "timed_out": 0}
+    done = {"stale_waits": 0, "checked": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0,
+            "timed_out": 0, "colours_by_coin": 0}
 
     def gone_since(client_id: str, fallback: float) -> float:
         return max(seen.get(client_id, 0.0), fallback)
@@ -49,34 +55,56 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
                     games.redis.lrem(games.keys.lobby(size), 0, f"{game_id}|{client_id}")
                 done["stale_waits"] += 1
 
-    for game_id, _ in games.active_games():
+    limits = deadlines_of(settings)
+    for game_id in games.due_games(now, SWEEP_BATCH):
+        done["checked"] += 1
         state = games.load(game_id)
-        if state is None or state.phase not in (game.Phase.PLAYING, game.Phase.SCORING):
+        if state is None or state.phase not in (game.Phase.COLORS, game.Phase.PLAYING, game.Phase.SCORING):
             games.forget_active(game_id)
             done["forgotten"] += 1
             continue
-        if clock.time_out_if_fallen(state, now) == "saved":
+        if state.phase is game.Phase.COLORS:
+            if now >= state.updated_at + limits.colour_choice_s and apply(
+                    game_id, state.creator, game.colours_by_coin, silent=True) == "saved":
+                done["colours_by_coin"] += 1
+                continue
+        elif clock.time_out_if_fallen(state, now) == "saved":
             done["timed_out"] += 1
             continue
-        clock.schedule(state, now)
-        if state.has_bot:
-            continue  # nobody to claim against; the game simply expires
-        for color in Color:
-            player = state.seated(color)
-            if player is None or player == game.BOT:
+        else:
+            clock.schedule(state, now)
+            if _absence(state, game_id, seen, now, gone_since, done):
                 continue
-            if state.claimable_by == color.opponent.value:
-                # Declared absent: back only when its own heartbeat says so (the declaration
-                # itself touched the game, so the game's time says nothing of the player).
-                if seen.get(player, 0.0) >= now - settings.presence_stale_s:
-                    if apply(game_id, player, game.player_returned, silent=True) == "saved":
-                        done["returned"] += 1
-                continue
-            if gone_since(player, state.updated_at) < now - settings.abandon_after_s:
-                if apply(game_id, player, lambda s, c=color: game.player_absent(s, c), silent=True) == "saved":
-                    done["annulled_or_claimable"] += 1
-                break
+        due = next_check(state, now, limits, seen)
+        if due is not None:
+            games.recheck_at(game_id, due)
     return done
+
+
+def _absence(state: game.GameState, game_id: str, seen: dict[str, float], now: float,
+             gone_since: Callable[[str, float], float], done: dict[str, int]) -> bool:
+    """Absent players and returning ones; ``True`` when the game changed (and was re-indexed)."""
+    settings = store().settings
+    if state.has_bot:
+        return False  # nobody to claim against; the game simply expires
+    for color in Color:
+        player = state.seated(color)
+        if player is None or player == game.BOT:
+            continue
+        if state.claimable_by == color.opponent.value:
+            # Declared absent: back only when its own heartbeat says so (the declaration
+            # itself touched the game, so the game's time says nothing of the player).
+            if seen.get(player, 0.0) >= now - settings.presence_stale_s:
+                if apply(game_id, player, game.player_returned, silent=True) == "saved":
+                    done["returned"] += 1
+                    return True
+            continue
+        if gone_since(player, state.updated_at) < now - settings.abandon_after_s:
+            if apply(game_id, player, lambda s, c=color: game.player_absent(s, c), silent=True) == "saved":
+                done["annulled_or_claimable"] += 1
+                return True
+            return False
+    return False
 
 
 @celery.task(name="bugout.housekeeping.idle_check")

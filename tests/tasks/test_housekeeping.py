@@ -7,9 +7,9 @@ import time
 import pytest
 
 from app import game
-from tasks import housekeeping, lobby, moves
+from tasks import colors, housekeeping, lobby, moves
 
-from .flows import play, seated
+from .flows import paired_public, play, seated
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -115,7 +115,35 @@ def test_an_original_client_whose_opponent_left_wins_and_hears_opponent_quit(new
     assert white.events("OpponentAbsent") == []
 
 
+def test_players_who_never_choose_a_colour_get_the_coin(new_player, games) -> None:
+    chooser, silent = new_player(), new_player()
+    game_id = paired_public(chooser, silent, 13)
+    colors.choose_color_pref.delay(chooser.client_id, "White")
+    chooser.wait_for(lambda p: games.load(game_id).color_prefs.get(chooser.client_id) == "White", timeout=10)
+    housekeeping.sweep(now=time.time() + 5)
+    assert games.load(game_id).phase is game.Phase.COLORS  # not yet
+    housekeeping.sweep(now=time.time() + games.settings.colour_choice_s + 5)
+    assert chooser.wait("YourColor", gameId=game_id)["yourColor"] == "WHITE"
+    assert silent.wait("YourColor", gameId=game_id)["yourColor"] == "BLACK"
+
+
+def test_idle_games_against_the_ai_cost_the_sweep_nothing(new_player, games) -> None:
+    players = [new_player() for _ in range(40)]
+    for player in players:
+        lobby.attach_bot.delay(player.client_id, "WHITE", 9, "KataGoOneStar")  # the human moves first
+    ours = {player.wait("BotAttached")["gameId"] for player in players}
+    soon = time.time() + games.settings.abandon_after_s + 5
+    # The sweep reads only the games that are due, and not one of these is: they need nothing
+    # until they expire.
+    due_soon = set(games.due_games(soon, 100_000))
+    assert not due_soon & ours
+    assert housekeeping.sweep(now=soon)["checked"] == len(due_soon)
+    expiry = time.time() + games.settings.game_ttl_s + 5
+    assert ours <= set(games.due_games(expiry, 100_000))
+
+
 def test_an_idle_system_costs_nothing(games) -> None:
     done = housekeeping.sweep()
-    assert set(done) == {"stale_waits", "annulled_or_claimable", "returned", "forgotten", "timed_out"}
+    assert set(done) == {"stale_waits", "checked", "annulled_or_claimable", "returned", "forgotten", "timed_out",
+                         "colours_by_coin"}
     assert housekeeping.idle_check()["engine"] in ("Idle", "Online", "Booting", "Sleeping")
