@@ -55,6 +55,10 @@ class Settings:
     housekeeping_every_s: float = 10.0
     bot_idle_s: float = 300.0
     """The AI engine sleeps after this long without a bot game move."""
+    games_per_client: int = 10
+    """Games one client may have open (waiting, or in play) at once."""
+    games_per_address: int = 30
+    """Games the clients of one address may have open at once."""
     lag_allowance_s: float = 0.5
     """Per move, time not charged to a player's clock (the network's share)."""
     fault_pause_s: float = 0.0

@@ -84,6 +84,7 @@ class SideWrite:
 
 
 SAVED, CONFLICT, ALREADY_ANSWERED = 1, 0, -1
+MAX_REJECTIONS_KEPT = 2000
 REPLAY_LIMIT = 200
 """Past this many missed versions a returning client gets a snapshot instead of the events."""
 
@@ -252,9 +253,15 @@ class GameStore:
         return None if raw is None else json.loads(raw)
 
     def remember_reply(self, game_id: str, client_id: str, req_id: str, payload: Json) -> Json:
-        """Record a reply that changed nothing (a rejection); the first one recorded wins."""
+        """Record a reply that changed nothing (a rejection); the first one recorded wins.
+
+        At most ``MAX_REJECTIONS_KEPT`` per game: past that (only a client sending refused
+        commands with fresh ids gets there) a rejection is answered but not kept, so a resend
+        of it is judged again, and the game's memory stays bounded."""
         key = self.keys.replies(game_id)
         field = self.reply_field(client_id, req_id)
+        if self.redis.hlen(key) >= MAX_REJECTIONS_KEPT:
+            return payload
         pipe = self.redis.pipeline()
         pipe.hsetnx(key, field, dumps(payload))
         pipe.hget(key, field)

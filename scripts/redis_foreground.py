@@ -25,8 +25,12 @@ def main() -> None:
     data.mkdir(parents=True, exist_ok=True)
     binary = redis_binary()
     print(f"redis: starting {binary} on port {port} with AOF in {data}", flush=True)
+    # Capped, and never evicting: past 90% of the cap no new game starts (app/quotas.py), so the
+    # games in play keep the rest; nothing is ever dropped to make room.
+    maxmemory = os.environ.get("REDIS_MAXMEMORY", "256mb")
     os.execv(binary, [binary, "--port", port, "--bind", "127.0.0.1", "--dir", str(data),
-                      "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""])
+                      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                      "--maxmemory", maxmemory, "--maxmemory-policy", "noeviction"])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 import time
@@ -12,6 +13,7 @@ from app import dialect, game
 from app.celery_app import celery
 from app.config import BOT_QUEUE
 from app.liveness import WorkerBeacons
+from app.quotas import Quotas
 from app.clock import TimeControl
 from app.dialect import Extension
 from app.events import Delivery, event_id
@@ -41,6 +43,25 @@ def invitation_link(state: game.GameState) -> Optional[str]:
 def new_compact_id() -> str:
     """Unguessable, unlike the original's Hashids of the game id."""
     return "".join(secrets.choice(COMPACT_ID_ALPHABET) for _ in range(COMPACT_ID_LENGTH))
+
+
+@functools.cache
+def quotas() -> Quotas:
+    games = store()
+    settings = games.settings
+    return Quotas(games.redis, games.keys, settings.games_per_client, settings.games_per_address,
+                  settings.game_ttl_s)
+
+
+def _refused(client_id: str, address: Optional[str], game_id: Optional[str] = None) -> bool:
+    """Whether a new game is refused (the client told why); a redelivered creation never is."""
+    if game_id is not None and store().load(game_id) is not None:
+        return False
+    refusal = quotas().refuse_new_game(client_id, address)
+    if refusal is not None:
+        tell_error(client_id, refusal.code, refusal.message)
+        return True
+    return False
 
 
 def _speaks(extensions: Optional[list[str]]) -> frozenset[Extension]:
@@ -102,7 +123,9 @@ def _already_created(client_id: str, game_id: str) -> str:
 
 
 @celery.task(name="bugout.lobby.find_public_game")
-def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[list[str]] = None) -> str:
+def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[list[str]] = None,
+                     address: Optional[str] = None) -> str:
+    """``address``: the client's, for the per-address quota (the gateway knows it)."""
     if board_size not in PUBLIC_BOARD_SIZES:
         tell_error(client_id, "bad_board_size", f"public games are {PUBLIC_BOARD_SIZES}, not {board_size}")
         return "bad_board_size"
@@ -111,9 +134,12 @@ def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[
         return "pending"
     speaks = _speaks(extensions)
     leave_previous_game(client_id, speaks)
+    if _refused(client_id, address):
+        return "refused"
     for _ in range(10):
         waiting = game.new_game(str(uuid.uuid4()), client_id, board_size, PUBLIC, speaks=speaks)
         outcome, game_id = games.find_public(board_size, client_id, waiting)
+        quotas().count_new_game(game_id, client_id, address)
         if outcome == "queued":
             games.publish([game.waiting_event(waiting, None)])
             return "queued"
@@ -141,11 +167,15 @@ def create_private_game(
     time_control: Optional[dict] = None,
     extensions: Optional[list[str]] = None,
     public_url: Optional[str] = None,
+    address: Optional[str] = None,
 ) -> str:
-    """``public_url``: the base of the invitation link, as the gateway chose it."""
+    """``public_url``: the base of the invitation link, as the gateway chose it; ``address``:
+    the client's, for the per-address quota."""
     games = store()
     compact_id = new_compact_id()
     game_id = game_id_for(client_id, req_id)
+    if _refused(client_id, address, game_id):
+        return "refused"
     speaks = _speaks(extensions)
     state = _private_game(game_id, client_id, board_size, compact_id, rules, komi, handicap, time_control,
                           speaks, public_url)
@@ -157,7 +187,10 @@ def create_private_game(
         [game.waiting_event(state, invitation_link(state))],
         writes=[games.invite_write(compact_id, state.game_id), games.seat_client(client_id, state.game_id)],
     )
-    return state.game_id if created else _already_created(client_id, game_id)
+    if not created:
+        return _already_created(client_id, game_id)
+    quotas().count_new_game(game_id, client_id, address)
+    return state.game_id
 
 
 def _announce_pending(client_id: str) -> bool:
@@ -236,6 +269,7 @@ def attach_bot(
     req_id: Optional[str] = None,
     time_control: Optional[dict] = None,
     extensions: Optional[list[str]] = None,
+    address: Optional[str] = None,
 ) -> str:
     """A game against the AI: created and started at once."""
     from app.go import Color
@@ -251,6 +285,8 @@ def attach_bot(
                    "the AI is not available on this server now: no bot worker with an engine answers "
                    "(install GNU Go, Debian package 'gnugo', and start the Procfile's bot line)")
         return "ai_unavailable"
+    if _refused(client_id, address, game_id):
+        return "refused"
     speaks = _speaks(extensions)
     state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,
                           speaks, context="cannot start a bot game: ")
@@ -262,5 +298,6 @@ def attach_bot(
     writes = [games.seat_client(client_id, game_id), games.track_activity(decision.state, time.time())]
     if not games.create(decision.state, decision.deliveries, writes=writes):
         return _already_created(client_id, game_id)
+    quotas().count_new_game(game_id, client_id, address)
     after_save(None, decision.state)  # the bot may have the first move
     return game_id

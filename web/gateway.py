@@ -67,6 +67,8 @@ class Connection:
         self.ws = ws
         self.origin = origin
         self.public_url = public_url or (origin.base_url if origin else None)
+        self.address = origin.address if origin else None
+        """The client's address (behind a trusted proxy, the one it forwarded), for quotas."""
         """Base of invitation links: ``PUBLIC_URL``, else the scheme and host this socket was opened at."""
         self.store = store
         self.relay = relay
@@ -313,15 +315,16 @@ HANDLERS: dict[type, Handler] = {
     m.Identify: Connection.identify,
     m.Beep: _beep,
     m.ProvideIdleStatus: _idle_status,
-    m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize, c.lobby_command()),
+    m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize, c.lobby_command(),
+                                                                  c.address),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
         c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid(),
-        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.public_url),
+        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.public_url, c.address),
     m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command(),
                                                                     _rid()),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
         c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid(),
-        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command()),
+        cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.address),
     m.ChooseColorPref: _choose_colour,
     m.MakeMove: _make_move,
     m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, c.game_of(cmd.gameId), _rid()),

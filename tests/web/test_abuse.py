@@ -260,3 +260,17 @@ def test_one_address_cannot_take_every_socket(three_per_address_web) -> None:
     finally:
         for client in held:
             client.close()
+
+
+def test_a_client_gets_a_clear_error_past_its_open_games(connect) -> None:
+    hoarder = connect()
+    for _ in range(10):
+        hoarder.send({"type": "CreatePrivateGame", "boardSize": 9})
+    hoarder.wait_for(lambda e: len(hoarder.of_type("WaitForOpponent")) >= 10, timeout=30)
+    hoarder.send({"type": "CreatePrivateGame", "boardSize": 9})
+    refused = hoarder.wait("Error")
+    assert refused["code"] == "too_many_games" and "10 games" in refused["message"]
+    hoarder.send({"type": "QuitGame", "gameId": hoarder.of_type("WaitForOpponent")[0]["gameId"]})
+    hoarder.wait("GameOver")
+    hoarder.send({"type": "CreatePrivateGame", "boardSize": 9})
+    hoarder.wait_for(lambda e: len(hoarder.of_type("WaitForOpponent")) >= 11, timeout=30)

@@ -254,10 +254,12 @@ def test_the_idle_status_says_online_while_workers_answer(original) -> None:
 
 
 def test_invitation_links_are_letters_and_digits(connect) -> None:
-    ours = connect()
-    for _ in range(30):
-        ours.send({"type": "CreatePrivateGame", "boardSize": 9})
-    links = [e["link"] for e in _wait_count(ours, "WaitForOpponent", 30)]
+    links = []
+    for _ in range(3):  # ten open games each: a client's quota
+        ours = connect()
+        for _ in range(10):
+            ours.send({"type": "CreatePrivateGame", "boardSize": 9})
+        links += [e["link"] for e in _wait_count(ours, "WaitForOpponent", 10)]
     compact = [link.split("?join=")[1] for link in links]
     assert all(c.isascii() and c.isalnum() and 4 <= len(c) <= 30 for c in compact), compact
     assert len(set(compact)) == 30
