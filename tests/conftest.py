@@ -3,6 +3,10 @@
 The prefix is put in the environment before anything imports the Celery app, so the app, the
 embedded worker and any worker subprocess all use it. The shared Redis may hold other data: we
 touch only keys under our prefix.
+
+The two queues are served apart, as in production (the Procfile's ``worker`` and ``bot`` lines):
+``moves`` by a worker embedded in this process (celery.contrib.pytest), ``bot`` by the Procfile's
+``bot`` line in a subprocess, so a human's move never waits behind GNU Go's thinking.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ os.environ["KEY_PREFIX"] = RUN_PREFIX
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ["PUBLIC_URL"] = "http://bugout.test"
 os.environ["BOT_IDLE_S"] = "2"  # the AI engine sleeps quickly, so tests see it wake up
+os.environ["GAMES_PER_ADDRESS"] = "1000000"  # every test client comes from 127.0.0.1
+os.environ["BUGOUT_SOCKETS_PER_ADDRESS"] = "1000"  # likewise (tests of the limit set their own)
 
-from typing import Any  # noqa: E402
+from typing import Any, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 import redis  # noqa: E402
@@ -54,11 +60,24 @@ def celery_session_app():
 
 @pytest.fixture(scope="session")
 def celery_worker_parameters() -> dict[str, Any]:
-    return {"queues": ("moves", "bot"), "perform_ping_check": True}
+    return {"queues": ("moves",), "perform_ping_check": True}
 
 
 @pytest.fixture(scope="session")
-def worker(celery_session_worker):
+def bot_worker(tmp_path_factory) -> Iterator[Any]:
+    """The Procfile's ``bot`` line on the run's key prefix (it inherits this process's environment,
+    ``KEY_PREFIX`` and ``BOT_IDLE_S`` included), up once its liveness beat is in Redis; its GNU Go
+    runs as its child. Stopped for sure at the end of the session (SIGTERM, then SIGKILL)."""
+    from .support.processes import WorkerProcess
+
+    started = WorkerProcess("bot", {}, log=tmp_path_factory.mktemp("bot-worker") / "bot.log")
+    yield started
+    started.stop(grace=2)  # an engine analysis still running at the end is of no use to anyone
+
+
+@pytest.fixture(scope="session")
+def worker(celery_session_worker, bot_worker):
+    """Both queues served: ``moves`` by the embedded worker, ``bot`` by its own process."""
     return celery_session_worker
 
 
@@ -71,8 +90,8 @@ def games(celery_session_app) -> GameStore:
 
 @pytest.fixture(scope="session")
 def web(worker, tmp_path_factory):
-    """The web app started the Procfile way (gunicorn + gevent) on a free port, with the embedded
-    worker behind it; shared by the gateway and browser tests."""
+    """The web app started the Procfile way (gevent's WSGI server) on a free port, with the embedded
+    moves worker and the bot worker behind it; shared by the gateway and browser tests."""
     from .support.stack import WebProcess
 
     server = WebProcess(tmp_path_factory.mktemp("web") / "web.log")

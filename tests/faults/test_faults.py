@@ -135,6 +135,7 @@ def reconnecting_client(url: str, client_id: str, game_id: str, since: int, atte
     """What the page does when its socket drops: retry with backoff, Identify, Reconnect."""
     delay = 0.05
     for _ in range(attempts):
+        client = None
         try:
             client = WsClient(url, client_id)
             client.identify()
@@ -142,6 +143,8 @@ def reconnecting_client(url: str, client_id: str, game_id: str, since: int, atte
             client.wait("Reconnected", replyTo="back")
             return client
         except (OSError, AssertionError, Exception):  # noqa: BLE001
+            if client is not None:
+                client.close()
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     raise AssertionError("could not reconnect")
@@ -156,6 +159,8 @@ def test_a_restarted_web_process_gets_its_clients_back(stack) -> None:
     processes.kill(stack.web, signal.SIGTERM)
     black.wait_closed(timeout=15)
     stack.start_web()  # same port
+    black.close()
+    white.close()
     black = reconnecting_client(stack.gateway, black.client_id, game_id, version)
     white = reconnecting_client(stack.gateway, white.client_id, game_id, version)
     assert white.move(game_id, "WHITE", 15, 15)["type"] == "MoveMade"

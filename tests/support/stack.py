@@ -103,6 +103,8 @@ class Stack:
         self.web_port = free_port()
         self.web: Optional[subprocess.Popen[bytes]] = None
         self.workers: list[subprocess.Popen[bytes]] = []
+        self.nodes: dict[int, str] = {}
+        """The node name (before ``@host``) of each worker started by ``start_worker``, by pid."""
 
     @property
     def gateway(self) -> str:
@@ -113,21 +115,33 @@ class Stack:
         wait_until_serving(f"http://127.0.0.1:{self.web_port}", self.web, self.tmp / "web.log")
 
     def start_worker(self, **env: str) -> subprocess.Popen[bytes]:
-        worker = processes.start("worker", {**self.env, **env}, extra_args=f"-n w{uuid.uuid4().hex[:6]}@%h",
+        """The Procfile's ``worker`` line on this stack's prefix, at once (see ``wait_workers``)."""
+        node = f"w{uuid.uuid4().hex[:6]}"
+        worker = processes.start("worker", {**self.env, **env}, extra_args=processes.worker_name_args("worker", node),
                                  log=self.tmp / "worker.log")
         self.workers.append(worker)
+        self.nodes[worker.pid] = node
         return worker
 
-    def wait_workers(self, count: int = 1) -> None:
-        from app.celery_app import create_celery
+    def start_ready(self, process_type: str = "worker", **env: str) -> processes.WorkerProcess:
+        """The Procfile's ``worker`` or ``bot`` line on this stack's prefix, returned once its
+        liveness beat is in Redis; stopped with the stack."""
+        started = processes.WorkerProcess(process_type, {**self.env, **env}, log=self.tmp / f"{process_type}.log")
+        self.workers.append(started.process)
+        return started
 
-        app = create_celery(self.settings)
-        try:
-            deadline = time.monotonic() + 30
-            while len(app.control.ping(timeout=0.5) or []) < count:
-                assert time.monotonic() < deadline, (self.tmp / "worker.log").read_text()[-2000:]
-        finally:
-            app.close()
+    def wait_workers(self, count: int = 1, timeout: float = 30) -> None:
+        """Until ``count`` of the workers started by ``start_worker`` and still running have beaten
+        into ``{prefix}:workers:moves`` (``app.liveness``): from then on they consume."""
+        deadline = time.monotonic() + timeout
+        while True:
+            beaten = {name.split("@", 1)[0] for name in self.store.redis.zrange(self.store.keys.workers("moves"), 0, -1)}
+            running = [p for p in self.workers if p.poll() is None and self.nodes.get(p.pid) in beaten]
+            if len(running) >= count:
+                return
+            assert time.monotonic() < deadline, (
+                f"{count} worker(s) did not beat within {timeout:g}s:\n{processes.tail(self.tmp / 'worker.log')}")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         for process in [self.web, *self.workers]:
@@ -137,3 +151,5 @@ class Stack:
             self.store.delete_everything()
         except redis.RedisError:
             pass
+        self.store.redis.close()
+        self.store.redis.connection_pool.disconnect()
