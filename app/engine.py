@@ -6,7 +6,9 @@ the worker wires to whatever publishes ``IdleStatusProvided``::
 
     keeper = EngineKeeper(idle_stop_s=300, on_status=publish_status)  # once per worker process
     reply = keeper.genmove(state)       # a Point, None (pass) or "resign"
-    dead = keeper.dead_stones(state)    # a set of Points
+
+Dead stones are not the engine's work: ``app.go.life`` suggests them in milliseconds, where GNU
+Go's ``final_status_list dead`` took seconds of CPU per game (``bench/dead_stones.py``).
 
 Every request re-syncs the whole game into the engine (``boardsize``, ``clear_board``, ``komi``,
 handicap stones, every move) and then sets the level: the engine holds no state between requests,
@@ -116,15 +118,11 @@ class EngineKeeper:
         timeout_s: float = 10,
         on_status: StatusCallback = lambda status, since: None,
         binary: Optional[str] = None,
-        dead_stones_timeout_s: float = 60,
     ) -> None:
         self.idle_stop_s = idle_stop_s
         """Seconds unused before the engine stops; ``None`` never stops it on its own."""
         self.timeout_s = float(timeout_s)
         """Deadline of each GTP command (a timed-out engine is killed)."""
-        self.dead_stones_timeout_s = max(float(dead_stones_timeout_s), self.timeout_s)
-        """Deadline of ``final_status_list dead``: GNU Go plays the game out to answer it, which
-        takes up to ~13 s on a 19x19 board at level 10 (then it is cached per position)."""
         self.binary = binary
         """GNU Go path; ``None`` lets :func:`app.gtp.find_gnugo` look for it at each start."""
         self._on_status = on_status
@@ -294,25 +292,6 @@ class EngineKeeper:
             return None if xy is None else Point(*xy)
 
         return self._request(state, ask, "genmove")
-
-    def dead_stones(self, state: GameState) -> set[Point]:
-        """The stones GNU Go considers dead in ``state`` (``final_status_list dead``).
-
-        Slow on big boards the first time a position is asked (GNU Go plays the game out:
-        0.3-13 s on 19x19 at level 10, well under 0.3 s on 9x9 and 13x13); its deadline is
-        ``dead_stones_timeout_s``.
-        """
-
-        def ask(engine: GtpEngine, game: go.Game) -> set[Point]:
-            vertices = engine.final_status_list("dead", timeout=self.dead_stones_timeout_s)
-            points = set()
-            for vertex in vertices:
-                xy = from_vertex(vertex, state.board_size)
-                if xy is not None:
-                    points.add(Point(*xy))
-            return points
-
-        return self._request(state, ask, "final_status_list dead")
 
     def _request(self, state: GameState, ask: Callable[[GtpEngine, go.Game], T], what: str) -> T:
         game = state.board()

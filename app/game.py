@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Optional
 from app import clock as clocks
 from app import go
 from app.dialect import Extension
-from app.events import Delivery, Json, coord, event_id, move_json, moves_json, points_json
+from app.events import Delivery, Json, coord, event_id, moves_json, points_json
 from app.go import Color, IllegalMoveError, Move, Point
 from app.go.life import suggest_dead
 
@@ -644,18 +644,6 @@ def score_json(score: go.Score) -> Json:
         "whitePrisoners": score.white_prisoners,
         "result": score.result,
     }
-
-
-def suggest_dead_stones(state: GameState, dead: set[Point], at_version: int) -> Decision:
-    """The engine's dead stones replace the first guess, unless the players changed anything."""
-    if state.phase is not Phase.SCORING or state.version != at_version:
-        raise Rejected("stale")
-    new = _changed(state)
-    new.dead = sorted((p.x, p.y) for p in dead)
-    new.suggested_dead = list(new.dead)
-    board = new.board()
-    new.accepted = [c for c in new.accepted if c in new.implied_acceptances(board.board)]
-    return Decision(new, [scoring_event(new, board)])
 
 
 def _seated_player(state: GameState, client_id: str) -> Color:

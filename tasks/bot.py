@@ -75,19 +75,6 @@ def play(game_id: str, version: int) -> str:
     return make_move.run(game_id, game.BOT, req_id, color.value, coord)
 
 
-@celery.task(name="bugout.bot.suggest_dead")
-def suggest_dead(game_id: str, version: int) -> str:
-    """When play stops, GNU Go's ``final_status_list dead`` replaces the first guess."""
-    state = store().load(game_id)
-    if state is None or state.phase is not game.Phase.SCORING or state.version != version:
-        return "stale"
-    try:
-        dead = keeper().dead_stones(state)
-    except EngineFailure:
-        return "engine_failed"
-    return apply(game_id, game.BOT, lambda s: game.suggest_dead_stones(s, dead, version), silent=True)
-
-
 @celery.task(name="bugout.bot.sleep")
 def sleep() -> str:
     """Put the engine to sleep now (nobody is connected)."""
@@ -96,10 +83,9 @@ def sleep() -> str:
 
 
 def next_for(before: Optional[game.GameState], after: game.GameState) -> None:
-    """After a saved change: ask the engine for a move, or for dead stones when play stopped."""
+    """After a saved change: ask the engine for a move when it is the AI's turn. (Dead stones
+    are never the engine's work: ``app.go.life`` suggests them in milliseconds.)"""
     if after.phase is game.Phase.PLAYING and after.has_bot:
         color = _bot_color(after)
         if color is not None and after.board().to_move is color:
             play.apply_async((after.game_id, after.version), queue=BOT_QUEUE)
-    elif after.phase is game.Phase.SCORING and (before is None or before.phase is not game.Phase.SCORING):
-        suggest_dead.apply_async((after.game_id, after.version), queue=BOT_QUEUE)

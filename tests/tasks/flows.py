@@ -48,9 +48,3 @@ def play(player: Player, game_id: str, color: Optional[str], x: Optional[int], y
     """Send a move and return the answer to it (MoveMade or MoveRejected)."""
     return answer(player, send_move(player, game_id, color, x, y))
 
-
-def engine_suggestion(player: Player) -> dict[str, Any]:
-    """The second ScoringPhase: GNU Go's dead stones, which replace the first guess."""
-    player.wait_for(lambda p: p["type"] == "ScoringPhase" and len(player.events("ScoringPhase")) >= 2,
-                    timeout=20)
-    return player.events("ScoringPhase")[1]

@@ -388,21 +388,3 @@ def test_japanese_rules_restart_with_other_flags(keeper: EngineKeeper, recorder:
     assert_legal(tromp, keeper.genmove(tromp))
     assert keeper.flags == ("--chinese-rules", "--positional-superko", "--allow-all-suicide")
     assert recorder.statuses == [BOOTING, ONLINE] * 3
-
-
-def test_dead_stones_finished_9x9(keeper: EngineKeeper) -> None:
-    # Black walls column 4, White walls column 5; a lone black stone sits deep in White's area.
-    state = bot_game(size=9, level=10)
-    for y in range(9):
-        play(state, (Color.BLACK, (4, y)), (Color.WHITE, (5, y)))
-    play(state, (Color.BLACK, (7, 4)), (Color.WHITE, None), (Color.BLACK, None))
-    assert state.board().passes_ended_play
-    assert keeper.dead_stones(state) == {Point(7, 4)}
-
-
-def test_dead_stones_none_when_all_alive(keeper: EngineKeeper) -> None:
-    state = bot_game(size=9, level=10)
-    for y in range(9):
-        play(state, (Color.BLACK, (4, y)), (Color.WHITE, (5, y)))
-    play(state, (Color.BLACK, None), (Color.WHITE, None))
-    assert keeper.dead_stones(state) == set()
