@@ -49,7 +49,9 @@ def main(argv: Optional[list[str]] = None) -> None:
         worker.start()
     finally:
         if beat is not None:
-            beat.stop()
+            # Not waited for: a standby beat blocks on RedBeat's lock, and the thread dies with
+            # the process anyway (the lock lapses after BEAT_LOCK_S for the next one).
+            beat.service.stop(wait=False)
     sys.exit(worker.exitcode)
 
 

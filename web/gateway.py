@@ -182,6 +182,13 @@ class Connection:
             return game_id
         return self.entered[-1] if self.entered else None
 
+    def new_game_request(self) -> str:
+        """A request id for a command that creates a game, whose id derives from it: the socket
+        follows that game before the task runs, so an AI that moves first is never missed."""
+        req_id = _rid()
+        self.follow(lobby.game_id_for(self.client_id or "", req_id))
+        return req_id
+
     def lobby_command(self) -> list[str]:
         """Note that a lobby command is under way; the extension names to pass with it."""
         self.awaiting_game = True
@@ -318,12 +325,12 @@ HANDLERS: dict[type, Handler] = {
     m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize, c.lobby_command(),
                                                                   c.address),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
-        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, _rid(),
+        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, c.new_game_request(),
         cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.public_url, c.address),
     m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command(),
                                                                     _rid()),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
-        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, _rid(),
+        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, c.new_game_request(),
         cmd.timeControl.to_json() if cmd.timeControl else None, c.lobby_command(), c.address),
     m.ChooseColorPref: _choose_colour,
     m.MakeMove: _make_move,
