@@ -59,6 +59,9 @@ class Settings:
     """Games one client may have open (waiting, or in play) at once."""
     games_per_address: int = 30
     """Games the clients of one address may have open at once."""
+    ai_games_per_client: int = 2
+    """Of those, games against the AI (each holds at most one engine job at a time)."""
+    ai_games_per_address: int = 6
     lag_allowance_s: float = 0.5
     """Per move, time not charged to a player's clock (the network's share)."""
     fault_pause_s: float = 0.0

@@ -16,6 +16,7 @@ from typing import Optional
 
 import redis
 
+from app.game import BOT
 from app.store import Keys
 
 REDIS_FULL_AT = 0.9
@@ -29,11 +30,16 @@ class Refusal:
 
 
 class Quotas:
-    def __init__(self, client: redis.Redis, keys: Keys, per_client: int, per_address: int, ttl_s: int) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, per_client: int, per_address: int, ttl_s: int,
+                 ai_per_client: int = 2, ai_per_address: int = 6) -> None:
         self.redis = client
         self.keys = keys
         self.per_client = per_client
         self.per_address = per_address
+        self.ai_per_client = ai_per_client
+        """AI games: each holds at most one engine job at a time, so this bounds a client's
+        share of the engine's queue."""
+        self.ai_per_address = ai_per_address
         self.ttl_s = ttl_s
         self._memory_checked = 0.0
         self._full = False
@@ -41,18 +47,24 @@ class Quotas:
     def _owner_key(self, kind: str, owner: str) -> str:
         return f"{self.keys.prefix}:owner:{kind}:{owner}"
 
-    def refuse_new_game(self, client_id: str, address: Optional[str], now: Optional[float] = None
-                        ) -> Optional[Refusal]:
-        """Why a new game may not be created now, or ``None``."""
+    def refuse_new_game(self, client_id: str, address: Optional[str], now: Optional[float] = None,
+                        against_ai: bool = False) -> Optional[Refusal]:
+        """Why a new game (``against_ai``: a game against the AI) may not be created now, or ``None``."""
         stamp = time.time() if now is None else now
         if self._redis_full(stamp):
             return Refusal("server_full", "the server is full right now: games in play go on, new ones "
                                           "can start again in a while")
-        if self._open_games("client", client_id, stamp) >= self.per_client:
+        games, ai = self._open_games("client", client_id, stamp)
+        if games >= self.per_client:
             return Refusal("too_many_games", f"you have {self.per_client} games open; finish or leave one first")
-        if address and self._open_games("address", address, stamp) >= self.per_address:
-            return Refusal("too_many_games", f"{self.per_address} games are open from your address; "
+        if against_ai and ai >= self.ai_per_client:
+            return Refusal("too_many_games", f"you have {self.ai_per_client} games against the AI open; "
                                              "finish or leave one first")
+        if address:
+            games, ai = self._open_games("address", address, stamp)
+            if games >= self.per_address or against_ai and ai >= self.ai_per_address:
+                return Refusal("too_many_games", "too many games are open from your address; "
+                                                 "finish or leave one first")
         return None
 
     def count_new_game(self, game_id: str, client_id: str, address: Optional[str],
@@ -66,21 +78,27 @@ class Quotas:
                 pipe.expire(key, self.ttl_s)
         pipe.execute()
 
-    def _open_games(self, kind: str, owner: str, now: float) -> int:
-        """Games of ``owner`` still open: not expired, not over (those are dropped as seen)."""
+    def _open_games(self, kind: str, owner: str, now: float) -> tuple[int, int]:
+        """Games of ``owner`` still open, and how many of them against the AI: not expired,
+        not over (those are dropped as seen)."""
         key = self._owner_key(kind, owner)
         self.redis.zremrangebyscore(key, "-inf", now - self.ttl_s)
         game_ids = self.redis.zrange(key, 0, -1)
         if not game_ids:
-            return 0
+            return 0, 0
         pipe = self.redis.pipeline(transaction=False)
         for game_id in game_ids:
             pipe.hget(self.keys.game(game_id), "state")
-        closed = [g for g, raw in zip(game_ids, pipe.execute())
-                  if raw is None or json.loads(raw).get("phase") == "over"]
+        closed, ai = [], 0
+        for game_id, raw in zip(game_ids, pipe.execute()):
+            state = None if raw is None else json.loads(raw)
+            if state is None or state.get("phase") == "over":
+                closed.append(game_id)
+            elif BOT in state.get("players", ()):
+                ai += 1
         if closed:
             self.redis.zrem(key, *closed)
-        return len(game_ids) - len(closed)
+        return len(game_ids) - len(closed), ai
 
     def _redis_full(self, now: float) -> bool:
         if now - self._memory_checked >= MEMORY_CHECK_EVERY_S:

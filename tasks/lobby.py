@@ -50,14 +50,15 @@ def quotas() -> Quotas:
     games = store()
     settings = games.settings
     return Quotas(games.redis, games.keys, settings.games_per_client, settings.games_per_address,
-                  settings.game_ttl_s)
+                  settings.game_ttl_s, settings.ai_games_per_client, settings.ai_games_per_address)
 
 
-def _refused(client_id: str, address: Optional[str], game_id: Optional[str] = None) -> bool:
+def _refused(client_id: str, address: Optional[str], game_id: Optional[str] = None,
+             against_ai: bool = False) -> bool:
     """Whether a new game is refused (the client told why); a redelivered creation never is."""
     if game_id is not None and store().load(game_id) is not None:
         return False
-    refusal = quotas().refuse_new_game(client_id, address)
+    refusal = quotas().refuse_new_game(client_id, address, against_ai=against_ai)
     if refusal is not None:
         tell_error(client_id, refusal.code, refusal.message)
         return True
@@ -285,7 +286,7 @@ def attach_bot(
                    "the AI is not available on this server now: no bot worker with an engine answers "
                    "(install GNU Go, Debian package 'gnugo', and start the Procfile's bot line)")
         return "ai_unavailable"
-    if _refused(client_id, address, game_id):
+    if _refused(client_id, address, game_id, against_ai=True):
         return "refused"
     speaks = _speaks(extensions)
     state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,

@@ -23,9 +23,11 @@ def quotas(games, per_client: int = 3, per_address: int = 5) -> Quotas:
                   3600)
 
 
-def open_game(q: Quotas, games, client: str, address: str, phase: str = "waiting") -> str:
+def open_game(q: Quotas, games, client: str, address: str, phase: str = "waiting", ai: bool = False) -> str:
     game_id = str(uuid.uuid4())
     state = game.new_game(game_id, client, 9)
+    if ai:
+        state = game.attach_bot(state, game.Color.WHITE, 1).state
     data = state.to_json()
     data["phase"] = phase
     games.redis.hset(q.keys.game(game_id), mapping={"version": 0, "state": __import__("json").dumps(data)})
@@ -55,6 +57,15 @@ def test_one_address_may_not_open_more_than_its_share_whatever_its_client_ids(ga
     refused = q.refuse_new_game("fresh-new", "203.0.113.9")
     assert refused is not None and refused.code == "too_many_games"
     assert q.refuse_new_game("fresh-new", "203.0.113.10") is None
+
+
+def test_games_against_the_ai_have_a_smaller_share_since_each_holds_an_engine_job(games) -> None:
+    q = quotas(games, per_client=10)
+    open_game(q, games, "c1", "198.51.100.2", phase="playing", ai=True)
+    open_game(q, games, "c1", "198.51.100.2", phase="playing", ai=True)
+    refused = q.refuse_new_game("c1", "198.51.100.2", against_ai=True)
+    assert refused is not None and "against the AI" in refused.message
+    assert q.refuse_new_game("c1", "198.51.100.2") is None  # a game with a person is still fine
 
 
 @pytest.fixture
