@@ -1,7 +1,7 @@
 """Footprint of the whole stack started cold the Procfile way: start-up time, memory and idle CPU.
 
 Starts, at one instant and on a key prefix of its own, every Procfile line -- ``web``, ``worker``,
-``bot``, ``beat`` -- plus a Redis of its own on a free port, then measures:
+``bot`` (beat runs inside the moves worker) -- plus a Redis of its own on a free port, then measures:
 
 1. ``cold_start_s``: from the launch of the processes until the first accepted move. Two
    websocket clients in this process connect (retrying until the web accepts), ``Identify``,
@@ -10,8 +10,8 @@ Starts, at one instant and on a key prefix of its own, every Procfile line -- ``
    only ``websockets`` and ``redis`` (its own client side) before the clock starts; nothing of the
    app is imported here, so no start-up cost of the stack is hidden.
 2. ``idle_rss_mb``: ``--settle`` seconds (5) after that move, the total VmRSS of every process of
-   the stack (each started process group and its descendants: gunicorn master and worker, the two
-   Celery workers, beat, redis-server). A GNU Go engine, if one runs, is reported separately and
+   the stack (each started process group and its descendants: the web process, the two Celery
+   workers, redis-server). A GNU Go engine, if one runs, is reported separately and
    not counted.
 3. ``rss_1000_sockets_mb``: with ``--sockets`` (1,000) more websockets open, each identified with
    a clientId of its own, the same total again (``--settle`` seconds after the last opened). The
@@ -30,8 +30,7 @@ its AOF to ``var/redis`` in the repository, which another Redis may be using. ``
 runs the Procfile line itself instead (refused when ``var/redis`` is not empty); its Python
 wrapper then counts in the cold start.
 
-Beat gets ``--schedule <tmpdir>/celerybeat-schedule`` appended (the last ``--schedule`` wins), so
-it starts cold with an empty schedule and never touches the shared ``var/celerybeat-schedule``.
+Beat keeps its schedule in Redis (RedBeat), so it starts cold and touches no file.
 
 Everything started is stopped (process groups, checked with ``pgrep -g``), every key under the
 prefix deleted and the temporary directory removed, whatever happens.
@@ -63,9 +62,11 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import dialect  # noqa: E402
 from bench.procfile import free_port, launch, procfile_command, stop_group  # noqa: E402
 
-STACK_LINES = ("web", "worker", "bot", "beat")
+STACK_LINES = ("web", "worker", "bot")
+"""Beat runs inside the moves worker (``--beat``); the web is one gevent process."""
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 STEP_TIMEOUT_S = 30.0
 HEARTBEAT_S = 10.0  # the web's HEARTBEAT_S default (web/__init__.py)
@@ -214,10 +215,6 @@ class Stack:
                     label = f"{proc.label}: shell"
                 else:
                     label = f"{proc.label}: child"
-                if proc.label == "web" and pid == proc.process.pid:
-                    label = "web: gunicorn master"
-                elif proc.label == "web" and not engine:
-                    label = "web: gunicorn worker"
                 members.append(Member(label, pid, engine))
         return members
 
@@ -353,7 +350,8 @@ class Client:
                                f"last events: {self.seen[-5:]}") from None
 
     async def identify(self) -> None:
-        await self.request({"type": "Identify", "clientId": self.client_id},
+        await self.request({"type": "Identify", "clientId": self.client_id,
+                            "extensions": dialect.names(dialect.ALL)},
                            lambda e: e.get("type") == "IdentityAcknowledged")
 
     async def close(self) -> None:
@@ -615,7 +613,6 @@ def main() -> int:
     else:
         redis_command = procfile_command("redis")
     commands = {"redis": redis_command, **{line: procfile_command(line) for line in STACK_LINES}}
-    commands["beat"] += f" --schedule {tmp / 'celerybeat-schedule'}"
 
     store = redis.Redis.from_url(redis_url, socket_connect_timeout=1)
     procs: list[Proc] = []

@@ -64,6 +64,7 @@ from typing import Any, Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import dialect  # noqa: E402
 from bench.procfile import free_port, launch, procfile_command, stop_group  # noqa: E402
 
 BOARD = 19
@@ -301,7 +302,9 @@ class Client:
 
         ws = await connect(url, compression=compression, max_queue=None, open_timeout=SETUP_TIMEOUT_S)
         client = cls(ws, str(uuid.uuid4()))
-        await client.request({"type": "Identify", "clientId": client.client_id},
+        # As our page does: every extension (an original client's games follow other rules).
+        await client.request({"type": "Identify", "clientId": client.client_id,
+                              "extensions": dialect.names(dialect.ALL)},
                              lambda e: e.get("type") == "IdentityAcknowledged")
         return client
 
