@@ -75,7 +75,8 @@ class ProcessState:
         store = self.store()
         with self._lock:
             if self._presence is None:
-                self._presence = Presence(store.redis, store.keys, self.settings.presence_stale_s)
+                self._presence = Presence(store.redis, store.keys, self.settings.presence_stale_s,
+                                          every_s=float(self.config["HEARTBEAT_S"]))
             return self._presence
 
 

@@ -105,8 +105,7 @@ class Connection:
             while not self.outbox.closed:
                 frame = self.ws.receive(timeout=self.heartbeat_s)
                 if frame is None:
-                    self._heartbeat()
-                    continue
+                    continue  # presence is beaten for every connection at once (app/presence.py)
                 if not self.limit.allow():
                     self._throttle()
                     continue
@@ -132,10 +131,6 @@ class Connection:
         if now - self._last_limit_error > 1.0:
             self._last_limit_error = now
             self.send(error("rate_limited", "too many frames; slow down or be disconnected"))
-
-    def _heartbeat(self) -> None:
-        if self.client_id:
-            self.presence.beat(self.client_id, self.connection_id)
 
     # -- writing -------------------------------------------------------------------------------
     def send(self, payload: dict[str, Any]) -> None:
@@ -249,7 +244,7 @@ class Connection:
             self.client_id = command.clientId
             self.speaks = dialect.parse(command.extensions)
             self.relay.attach(self.keys.client_channel(command.clientId), self)
-            self.presence.beat(command.clientId, self.connection_id)
+            self.presence.join(command.clientId, self.connection_id)
         self.send({"type": "IdentityAcknowledged", "clientId": command.clientId})
 
 
@@ -298,7 +293,7 @@ def _watch(c: Connection, cmd: m.WatchGame) -> None:
 
 
 def _beep(c: Connection, cmd: m.Beep) -> None:
-    c._heartbeat()
+    """The original's keepalive: the connection is beaten with all the others already."""
 
 
 def _idle_status(c: Connection, cmd: m.ProvideIdleStatus) -> None:
