@@ -277,10 +277,7 @@ class _View:
                     self.controlled.append((r, own))
                     links.union({c for c in touching if color[c] == own})
         # two shared liberties
-        around: dict[int, list[int]] = {}
-        for chain in self.live:
-            for q in self.libs[chain]:
-                around.setdefault(q, []).append(chain)
+        around = self._chains_by_liberty()
         shared: dict[tuple[int, int], int] = {}
         for group in around.values():
             for i, a in enumerate(group):
@@ -320,14 +317,19 @@ class _View:
                         owners.add(of[q])
             links.union(owners)
 
-    def _link_miai(self, links: _UnionFind) -> None:
-        """Join a chain to a dragon of its colour with which it shares two liberties (played one,
-        it takes the other), once the other links have made the dragons."""
-        color = self.chains.color
+    def _chains_by_liberty(self) -> dict[int, list[int]]:
+        """Each liberty of a living chain, and the living chains around it."""
         around: dict[int, list[int]] = {}
         for chain in self.live:
             for q in self.libs[chain]:
                 around.setdefault(q, []).append(chain)
+        return around
+
+    def _link_miai(self, links: _UnionFind) -> None:
+        """Join a chain to a dragon of its colour with which it shares two liberties (played one,
+        it takes the other), once the other links have made the dragons."""
+        color = self.chains.color
+        around = self._chains_by_liberty()
         shared: dict[tuple[int, int], int] = {}
         for group in around.values():
             if len(group) < 2:
