@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterable, Optional
 
 from app import clock as clocks
-from app import go
+from app import dialect, go
 from app.dialect import Extension
 from app.events import Delivery, Json, coord, event_id, moves_json, points_json
 from app.go import Color, IllegalMoveError, Move, Point
@@ -291,7 +291,7 @@ def new_game(
         invite=invite,
         players=[creator],
         time_control=(time_control or clocks.TimeControl.none()).to_json(),
-        speaks={creator: sorted(e.value for e in speaks)},
+        speaks={creator: dialect.names(speaks)},
         public_url=public_url,
         created_at=stamp,
         updated_at=stamp,
@@ -355,7 +355,7 @@ def join(state: GameState, client_id: str, speaks: Iterable[Extension] = frozens
         raise Rejected("same_client")
     new = _changed(state, now)
     new.players.append(client_id)
-    new.speaks[client_id] = sorted(e.value for e in speaks)
+    new.speaks[client_id] = dialect.names(speaks)
     _fit_rules_to_players(new)
     new.phase = Phase.COLORS
     return Decision(new, [ready_event(new, new.human_players())])
@@ -409,13 +409,14 @@ def attach_bot(state: GameState, bot_color: Color, level: int, now: Optional[flo
              "boardSize": new.board_size, "version": new.version},
             clients=(state.creator,),
         ),
-        Delivery(
-            {"type": "YourColor", "gameId": new.game_id, "yourColor": bot_color.opponent.value,
-             "version": new.version},
-            clients=(state.creator,),
-        ),
+        your_color(new, state.creator, bot_color.opponent),
     ]
     return Decision(new, deliveries)
+
+
+def your_color(state: GameState, client_id: str, color: Color) -> Delivery:
+    return Delivery({"type": "YourColor", "gameId": state.game_id, "yourColor": color.value,
+                     "version": state.version}, clients=(client_id,))
 
 
 def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin = fair_coin,
@@ -431,8 +432,7 @@ def choose_color(state: GameState, client_id: str, pref: ColorPref, coin: Coin =
     seat = state.seat_of(client_id)
     if seat is not None:
         # Asked again by a seated player (a page that came back to its game): its colour again.
-        return Decision(None, [Delivery({"type": "YourColor", "gameId": state.game_id, "yourColor": seat.value,
-                                         "version": state.version}, clients=(client_id,))])
+        return Decision(None, [your_color(state, client_id, seat)])
     if state.phase not in (Phase.WAITING, Phase.COLORS):
         raise Rejected("colors_already_chosen")
     new = _changed(state, now)
@@ -466,14 +466,8 @@ def _seat_by_preference(new: GameState, coin: Coin) -> list[Delivery]:
     new.black, new.white = (first, second) if first_is_black else (second, first)
     new.phase = Phase.PLAYING
     _start_clock(new, new.updated_at)
-    return [
-        Delivery(
-            {"type": "YourColor", "gameId": new.game_id, "yourColor": color.value, "version": new.version},
-            clients=(client,),
-        )
-        for client, color in ((new.black, Color.BLACK), (new.white, Color.WHITE))
-        if client is not None
-    ]
+    return [your_color(new, client, color)
+            for client, color in ((new.black, Color.BLACK), (new.white, Color.WHITE)) if client is not None]
 
 
 # -- play -------------------------------------------------------------------------------------
