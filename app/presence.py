@@ -24,6 +24,10 @@ from app.store import Keys
 log = logging.getLogger(__name__)
 
 
+def _member(client_id: str, connection_id: str) -> str:
+    return f"{client_id}|{connection_id}"
+
+
 class Presence:
     def __init__(self, client: redis.Redis, keys: Keys, stale_after_s: float, every_s: float = 10.0) -> None:
         self.redis = client
@@ -39,7 +43,7 @@ class Presence:
     def join(self, client_id: str, connection_id: str) -> None:
         """A connection identified: present now, and beaten with all the others from now on."""
         with self._lock:
-            self._here.add(f"{client_id}|{connection_id}")
+            self._here.add(_member(client_id, connection_id))
             if self._beater is None:
                 self._beater = threading.Thread(target=self._beat_all, name="presence", daemon=True)
                 self._beater.start()
@@ -58,7 +62,7 @@ class Presence:
                 log.warning("presence: could not beat: %s", failure)
 
     def beat(self, client_id: str, connection_id: str) -> None:
-        self._write({f"{client_id}|{connection_id}": time.time()})
+        self._write({_member(client_id, connection_id): time.time()})
 
     def _write(self, members: dict[str, float]) -> None:
         now = time.time()
@@ -72,7 +76,7 @@ class Presence:
         pipe.execute()
 
     def leave(self, client_id: str, connection_id: str) -> None:
-        member = f"{client_id}|{connection_id}"
+        member = _member(client_id, connection_id)
         with self._lock:
             self._here.discard(member)
         self.redis.zrem(self.key, member)

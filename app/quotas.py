@@ -44,9 +44,6 @@ class Quotas:
         self._memory_checked = 0.0
         self._full = False
 
-    def _owner_key(self, kind: str, owner: str) -> str:
-        return f"{self.keys.prefix}:owner:{kind}:{owner}"
-
     def refuse_new_game(self, client_id: str, address: Optional[str], now: Optional[float] = None,
                         against_ai: bool = False) -> Optional[Refusal]:
         """Why a new game (``against_ai``: a game against the AI) may not be created now, or ``None``."""
@@ -73,7 +70,7 @@ class Quotas:
         pipe = self.redis.pipeline(transaction=False)
         for kind, owner in (("client", client_id), ("address", address)):
             if owner:
-                key = self._owner_key(kind, owner)
+                key = self.keys.owned_games(kind, owner)
                 pipe.zadd(key, {game_id: stamp})
                 pipe.expire(key, self.ttl_s)
         pipe.execute()
@@ -81,7 +78,7 @@ class Quotas:
     def _open_games(self, kind: str, owner: str, now: float) -> tuple[int, int]:
         """Games of ``owner`` still open, and how many of them against the AI: not expired,
         not over (those are dropped as seen)."""
-        key = self._owner_key(kind, owner)
+        key = self.keys.owned_games(kind, owner)
         self.redis.zremrangebyscore(key, "-inf", now - self.ttl_s)
         game_ids = self.redis.zrange(key, 0, -1)
         if not game_ids:

@@ -55,6 +55,10 @@ class Keys:
     def engine_status(self) -> str:
         return f"{self.prefix}:engine:status"
 
+    def owned_games(self, kind: str, owner: str) -> str:
+        """Sorted set: the games a client (``kind`` ``client``) or an address created, by time."""
+        return f"{self.prefix}:owner:{kind}:{owner}"
+
     def workers(self, queue: str) -> str:
         """Sorted set: each worker consuming ``queue``, scored by its last liveness beat."""
         return f"{self.prefix}:workers:{queue}"

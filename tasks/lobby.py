@@ -20,6 +20,7 @@ from app.events import Delivery, event_id
 from app.go import InvalidSetupError
 from app.game import PRIVATE, PUBLIC
 
+from . import moves
 from .common import after_save, apply, store, tell, tell_error
 
 PUBLIC_BOARD_SIZES = (9, 13, 19)
@@ -78,9 +79,7 @@ def leave_previous_game(client_id: str, speaks: frozenset[Extension], keep: Opti
         return
     previous = store().current_game(client_id)
     if previous is not None and previous != keep:
-        apply(previous, client_id, lambda s: game.quit_game(s, client_id), silent=True,
-              writes=lambda s: [store().leave_lobby(s.board_size, s.game_id, s.creator)]
-              if s.visibility == PUBLIC else [])
+        moves.leave(client_id, previous, silent=True)
 
 
 def game_id_for(client_id: str, req_id: Optional[str]) -> str:

@@ -45,14 +45,19 @@ def resign(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] 
 @celery.task(name="bugout.moves.quit_game")
 def quit_game(client_id: str, game_id: Optional[str] = None, req_id: Optional[str] = None) -> str:
     found = game_of(client_id, game_id)
-    if found is None:
-        return "no_game"
+    return leave(client_id, found, req_id) if found else "no_game"
+
+
+def leave(client_id: str, game_id: str, req_id: Optional[str] = None, silent: bool = False) -> str:
+    """The player leaves ``game_id`` (cancelled while waiting, forfeited under way), and a
+    public wait leaves the lobby with it."""
     games = store()
     return apply(
-        found,
+        game_id,
         client_id,
         lambda s: game.quit_game(s, client_id),
         req_id=req_id,
+        silent=silent,
         writes=lambda s: [games.leave_lobby(s.board_size, s.game_id, s.creator)]
         if s.visibility == game.PUBLIC else [],
     )

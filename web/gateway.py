@@ -364,23 +364,22 @@ def _refuse_other_sites() -> Optional[tuple[str, int]]:
         log.warning("gateway: an address holds %d sockets already; refused another", held[own.address])
         return "too many connections from your address", 429
     held[own.address] += 1
-    g.counted_address = own.address
+    g.origin = own
     return None
 
 
 @bp.teardown_request
 def _release_address(_: Optional[BaseException]) -> None:
-    address = g.pop("counted_address", None)
-    if address is not None:
+    origin = g.pop("origin", None)
+    if origin is not None:
         held = current_app.extensions["bugout"].sockets_by_address
-        held[address] -= 1
-        if held[address] <= 0:
-            del held[address]
+        held[origin.address] -= 1
+        if held[origin.address] <= 0:
+            del held[origin.address]
 
 
 @sock.route("/gateway", bp=bp)
 def gateway(ws: Any) -> None:
     state = current_app.extensions["bugout"]
-    origin = origin_of(request.environ, state.trusted_proxies)
-    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config, origin,
+    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config, g.origin,
                state.settings.public_url).serve()
