@@ -32,6 +32,10 @@ class OutboxLimits:
     bytes: int = 1024 * 1024
     send_timeout_s: float = 10.0
     """A socket that takes no data for this long is given up (its TCP buffers are full)."""
+    socket_buffer: int = 64 * 1024
+    """The kernel's send buffer of a socket (SO_SNDBUF; the kernel doubles it). Fixed rather than
+    left to grow to megabytes: what a reader that stopped reading pins stays small, and the
+    outbox's own limits decide when it is dropped."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,10 @@ class Outbox:
         self.ws = ws
         self.limits = limits
         self.name = name
+        try:
+            ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, limits.socket_buffer)
+        except (OSError, AttributeError):
+            pass  # not a TCP socket (a test double): nothing to bound
         ws.sock = WholeFrames(ws.sock, limits.send_timeout_s)
         self._queue: queue.Queue[Union[str, _Close, None]] = queue.Queue()
         self._lock = threading.Lock()
@@ -123,9 +131,13 @@ class Outbox:
         self._queue.put(_Close(code, reason))
 
     def stop(self) -> None:
-        """The connection is over: the writer ends."""
+        """The connection is over: the writer sends what is queued (a close frame that says why,
+        say) and ends. Waited for, within the send deadline: whatever closes the socket after
+        this (the library, the server) must not cut that close frame off."""
         self.closed = True
         self._queue.put(None)
+        if self._writer.is_alive() and self._writer is not threading.current_thread():
+            self._writer.join(timeout=self.limits.send_timeout_s + 1)
 
     def _write(self) -> None:
         while True:
@@ -163,4 +175,5 @@ def limits_from(config: dict[str, Any], default: Optional[OutboxLimits] = None) 
         events=int(config.get("OUTBOX_EVENTS", base.events)),
         bytes=int(config.get("OUTBOX_BYTES", base.bytes)),
         send_timeout_s=float(config.get("SEND_TIMEOUT_S", base.send_timeout_s)),
+        socket_buffer=int(config.get("SOCKET_BUFFER", base.socket_buffer)),
     )

@@ -22,6 +22,7 @@ import os  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
@@ -34,6 +35,24 @@ MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "4000"))
 STOP_GRACE_S = 5.0
 
 log = logging.getLogger("bugout.web")
+
+
+LINGER_S = 2.0
+
+
+def _linger_and_end(sock: socket.socket) -> None:
+    """Half-close, then read and drop what the client still sends until it hangs up (or for
+    ``LINGER_S``): closing a socket with unread data sends a reset, and a reset makes the
+    client's kernel throw away the close frame (with its reason) that it has not read yet."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(LINGER_S)
+        deadline = time.monotonic() + LINGER_S
+        while time.monotonic() < deadline and sock.recv(65536):
+            pass
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
 
 
 def close_after_websocket(app: Any) -> Any:
@@ -58,10 +77,7 @@ def close_after_websocket(app: Any) -> Any:
             raw = getattr(getattr(wsgi_input, "rfile", wsgi_input), "raw", None)
             sock = getattr(raw, "_sock", None)
             if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                _linger_and_end(sock)
         return result
 
     return wrapped
