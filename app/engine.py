@@ -32,9 +32,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, Literal, Optional, TypeVar, Union
+from typing import Callable, Literal, Mapping, Optional, TypeVar, Union
 
 from app import go
+from app.choices import Strength
 from app.game import GameState
 from app.go import Color, KoRule, Point, Scoring
 from app.gtp import (
@@ -49,7 +50,8 @@ from app.gtp import (
 
 __all__ = [
     "BOOTING",
-    "DEFAULT_LEVEL",
+    "GNUGO_LEVELS",
+    "describe",
     "IDLE",
     "ONLINE",
     "RESIGN",
@@ -68,9 +70,15 @@ ONLINE = "Online"
 """A process is running and answered."""
 
 RESIGN: Literal["resign"] = "resign"
-DEFAULT_LEVEL = 10
-"""GNU Go's own default, used when a game has no ``bot_level``."""
-MIN_LEVEL, MAX_LEVEL = 0, 10
+GNUGO_LEVELS: dict[Strength, int] = {
+    Strength.ONE_STAR: 1, Strength.TWO_STARS: 4, Strength.THREE_STARS: 6, Strength.FOUR_STARS: 8}
+"""GNU Go's level for each strength. The strongest is 8, not GNU Go's default 10: level 10 took up
+to 2.4 s on 19x19 middle games here, level 8 at most 0.94 s (``bench/bot.py``)."""
+
+
+def describe(strength: Strength) -> str:
+    """Which engine plays a strength, in words for players."""
+    return f"GNU Go level {GNUGO_LEVELS[strength]}"
 
 StatusCallback = Callable[[str, float], None]
 GenmoveResult = Union[Optional[Point], Literal["resign"]]
@@ -98,13 +106,6 @@ def rule_flags(rules: Union[str, go.RuleSet]) -> tuple[str, ...]:
     return tuple(flags)
 
 
-def _level_of(state: GameState) -> int:
-    level = state.bot_level
-    if level is None:
-        return DEFAULT_LEVEL
-    return max(MIN_LEVEL, min(MAX_LEVEL, int(level)))
-
-
 def _gtp_color(color: Color) -> str:
     return "black" if color is Color.BLACK else "white"
 
@@ -118,7 +119,10 @@ class EngineKeeper:
         timeout_s: float = 10,
         on_status: StatusCallback = lambda status, since: None,
         binary: Optional[str] = None,
+        levels: Mapping[Strength, int] = GNUGO_LEVELS,
     ) -> None:
+        self.levels = dict(levels)
+        """The GNU Go level that plays each strength."""
         self.idle_stop_s = idle_stop_s
         """Seconds unused before the engine stops; ``None`` never stops it on its own."""
         self.timeout_s = float(timeout_s)
@@ -296,7 +300,7 @@ class EngineKeeper:
     def _request(self, state: GameState, ask: Callable[[GtpEngine, go.Game], T], what: str) -> T:
         game = state.board()
         flags = rule_flags(state.rules)
-        level = _level_of(state)
+        level = self.levels[Strength(state.bot_strength or Strength.FOUR_STARS)]
         with self._lock:
             self.touch()
             try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterable, Optional
 
 from app import clock as clocks
-from app import dialect, go
+from app import choices, dialect, go
 from app.dialect import Extension
 from app.events import Delivery, Json, coord, event_id, moves_json, points_json
 from app.go import Color, IllegalMoveError, Move, Point
@@ -84,7 +84,8 @@ class GameState:
     """Client ids (or ``bot``) in the order they joined."""
     black: Optional[str] = None
     white: Optional[str] = None
-    bot_level: Optional[int] = None
+    bot_strength: Optional[int] = None
+    """The AI's strength in stars (``app.choices.Strength``), for a game against it."""
     color_prefs: dict[str, str] = field(default_factory=dict)
     phase: Phase = Phase.WAITING
     moves: list[str] = field(default_factory=list)
@@ -122,6 +123,9 @@ class GameState:
         data["phase"] = Phase(data["phase"])
         data["dead"] = [tuple(p) for p in data.get("dead", [])]
         data["suggested_dead"] = [tuple(p) for p in data.get("suggested_dead", [])]
+        if "bot_level" in data:
+            strength = choices.strength_of_stored(None, data.pop("bot_level"))
+            data["bot_strength"] = None if strength is None else int(strength)
         return cls(**data)
 
     # -- derived -------------------------------------------------------------------------------
@@ -269,9 +273,8 @@ def new_game(
 ) -> GameState:
     """A game waiting for its second player, created by a client that speaks ``speaks``.
     Raises ``go.InvalidSetupError`` (or ``clock.InvalidTimeControl``) for bad settings."""
-    if rules not in {r.name for r in go.SELECTABLE}:
-        raise go.InvalidSetupError(
-            f"unknown rule preset {rules!r}; choose one of {', '.join(r.name for r in go.SELECTABLE)}")
+    if rules not in choices.RULE_PRESETS:
+        raise go.InvalidSetupError(f"unknown rule preset {rules!r}; choose one of {', '.join(choices.RULE_PRESETS)}")
     speaks = frozenset(speaks)
     rule_set = go.preset(rules)
     if komi is None and Extension.REJECTIONS not in speaks:
@@ -390,14 +393,15 @@ def ready_event(state: GameState, clients: tuple[str, ...]) -> Delivery:
     return Delivery(ready, clients=clients)
 
 
-def attach_bot(state: GameState, bot_color: Color, level: int, now: Optional[float] = None) -> Decision:
+def attach_bot(state: GameState, bot_color: Color, strength: choices.Strength,
+               now: Optional[float] = None) -> Decision:
     """Seat the AI opponent against the creator; play starts at once."""
     if state.phase is not Phase.WAITING:
         raise Rejected("game_started")
     new = _changed(state, now)
     _start_clock(new, new.updated_at)
     new.players.append(BOT)
-    new.bot_level = level
+    new.bot_strength = int(strength)
     if bot_color is Color.WHITE:
         new.black, new.white = state.creator, BOT
     else:
@@ -901,7 +905,7 @@ def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str]
             c.value: (None if state.seated(c) is None else ("bot" if state.seated(c) == BOT else "human"))
             for c in Color
         },
-        "botLevel": state.bot_level,
+        "botStrength": state.bot_strength,
         "yourColor": seat.value if seat else None,
         "dead": [{"x": x, "y": y} for x, y in state.dead],
         "accepted": list(state.accepted),

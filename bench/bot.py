@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import game as games  # noqa: E402
 from app import go  # noqa: E402
+from app.choices import Strength  # noqa: E402
 from app.engine import RESIGN, EngineKeeper, rule_flags  # noqa: E402
 from app.go import Color, Move, Point  # noqa: E402
 from app.gtp import GtpEngine, from_vertex, to_vertex  # noqa: E402
@@ -184,7 +185,7 @@ def engine_cpu_s(pid: Optional[int]) -> Optional[float]:
 
 def bot_state(position: Position, level: int, game_id: str) -> games.GameState:
     state = games.new_game(game_id, "bench-human", position.size, games.PRIVATE, rules=RULES, komi=KOMI)
-    decision = games.attach_bot(state, position.to_move, level)
+    decision = games.attach_bot(state, position.to_move, Strength.FOUR_STARS)
     assert decision.state is not None
     new = decision.state
     new.moves = list(position.moves)
@@ -192,6 +193,7 @@ def bot_state(position: Position, level: int, game_id: str) -> games.GameState:
 
 
 def measure(keeper: EngineKeeper, position: Position, level: int, game_id: str) -> Sample:
+    keeper.levels[Strength.FOUR_STARS] = level
     state = bot_state(position, level, game_id)
     cpu_before = engine_cpu_s(keeper.pid)
     started = time.perf_counter()

@@ -11,6 +11,7 @@ import time
 from typing import Callable, Optional
 
 from app import game
+from app.choices import BOARD_SIZES
 from app.attention import deadlines_of, next_check
 from app.celery_app import BOT_QUEUE, celery
 from app.go import Color
@@ -19,7 +20,6 @@ from app.presence import Presence
 
 from . import clock
 from .common import apply, store
-from .lobby import PUBLIC_BOARD_SIZES
 
 
 SWEEP_BATCH = 500
@@ -44,7 +44,7 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
     def gone_since(client_id: str, fallback: float) -> float:
         return max(seen.get(client_id, 0.0), fallback)
 
-    for size in PUBLIC_BOARD_SIZES:
+    for size in BOARD_SIZES:
         for game_id, client_id in games.waiting_public(size):
             state = games.load(game_id)
             if state is None or gone_since(client_id, state.updated_at) < now - settings.wait_grace_s:

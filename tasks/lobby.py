@@ -10,6 +10,7 @@ import uuid
 from typing import Optional
 
 from app import dialect, game
+from app.choices import BOARD_SIZES, Strength, UnknownStrength
 from app.celery_app import celery
 from app.config import BOT_QUEUE
 from app.liveness import WorkerBeacons
@@ -23,7 +24,6 @@ from app.game import PRIVATE, PUBLIC
 from . import moves
 from .common import after_save, apply, store, tell, tell_error
 
-PUBLIC_BOARD_SIZES = (9, 13, 19)
 
 
 COMPACT_ID_ALPHABET = string.ascii_letters + string.digits
@@ -126,8 +126,8 @@ def _already_created(client_id: str, game_id: str) -> str:
 def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[list[str]] = None,
                      address: Optional[str] = None) -> str:
     """``address``: the client's, for the per-address quota (the gateway knows it)."""
-    if board_size not in PUBLIC_BOARD_SIZES:
-        tell_error(client_id, "bad_board_size", f"public games are {PUBLIC_BOARD_SIZES}, not {board_size}")
+    if board_size not in BOARD_SIZES:
+        tell_error(client_id, "bad_board_size", f"public games are {BOARD_SIZES}, not {board_size}")
         return "bad_board_size"
     games = store()
     if _announce_pending(client_id):
@@ -251,12 +251,6 @@ def join_private_game(client_id: str, compact_id: str, extensions: Optional[list
     return "joined" if result == "saved" else _private_rejected(client_id, compact_id)
 
 
-BOT_LEVELS = {"KataGoOneStar": 1, "KataGoTwoStars": 4, "KataGoThreeStars": 6, "KataGoFourStars": 8}
-"""The original's bot names, kept for compatibility, mapped to GNU Go levels. The strongest is 8,
-not 10: level 10 took up to 2.4 s on 19x19 middle games here, level 8 at most 0.94 s
-(``bench/bot.py``)."""
-
-
 @celery.task(name="bugout.lobby.attach_bot")
 def attach_bot(
     client_id: str,
@@ -276,9 +270,10 @@ def attach_bot(
 
     games = store()
     game_id = game_id_for(client_id, req_id)
-    level = BOT_LEVELS.get(bot)
-    if level is None:
-        tell_error(client_id, "bad_settings", f"cannot start a bot game: no bot {bot!r}")
+    try:
+        strength = Strength.from_bot_name(bot)
+    except UnknownStrength as unknown:
+        tell_error(client_id, "bad_settings", f"cannot start a bot game: {unknown}")
         return "bad_settings"
     if not WorkerBeacons(games.redis, games.keys).alive(BOT_QUEUE) and games.load(game_id) is None:
         tell_error(client_id, "ai_unavailable",
@@ -293,7 +288,7 @@ def attach_bot(
     if state is None:
         return "bad_settings"
     leave_previous_game(client_id, speaks, keep=game_id)
-    decision = game.attach_bot(state, Color(bot_color), level)
+    decision = game.attach_bot(state, Color(bot_color), strength)
     assert decision.state is not None
     writes = [games.seat_client(client_id, game_id), games.track_activity(decision.state, time.time())]
     if not games.create(decision.state, decision.deliveries, writes=writes):

@@ -10,12 +10,28 @@ import json
 import uuid
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from app import choices
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_COORD = 24  # the largest board is 25x25
 
 Player = Literal["BLACK", "WHITE"]
+
+
+def _one_of(options: tuple[Any, ...]) -> AfterValidator:
+    def check(value: Any) -> Any:
+        if value not in options:
+            raise ValueError(f"must be one of {', '.join(map(str, options))}")
+        return value
+    return AfterValidator(check)
+
+
+# The choices a creator has, from their one home (app.choices).
+BoardSize = Annotated[int, Field(strict=True), _one_of(choices.BOARD_SIZES)]
+RulePreset = Annotated[str, _one_of(choices.RULE_PRESETS)]
+BotName = Annotated[str, _one_of(choices.BOT_NAMES)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")]
 
 
@@ -89,7 +105,7 @@ class ProvideIdleStatus(Command):
 
 class FindPublicGame(Command):
     type: Literal["FindPublicGame"]
-    boardSize: Literal[9, 13, 19] = 19
+    boardSize: BoardSize = 19
 
 
 class WireTimeControl(BaseModel):
@@ -108,8 +124,8 @@ class WireTimeControl(BaseModel):
 
 class CreatePrivateGame(Command):
     type: Literal["CreatePrivateGame"]
-    boardSize: Literal[9, 13, 19] = 19
-    rules: Literal["chinese", "japanese", "tromp-taylor"] = "chinese"
+    boardSize: BoardSize = 19
+    rules: RulePreset = "chinese"
     komi: Optional[float] = Field(default=None, ge=-50, le=50)
     handicap: int = Field(default=0, ge=0, le=9)
     timeControl: Optional[WireTimeControl] = None
@@ -147,11 +163,11 @@ class ClaimWin(OptionalGame):
 class AttachBot(Command):
     type: Literal["AttachBot"]
     player: Player = "WHITE"
-    boardSize: Literal[9, 13, 19] = 19
-    bot: Literal["KataGoOneStar", "KataGoTwoStars", "KataGoThreeStars", "KataGoFourStars"] = "KataGoOneStar"
+    boardSize: BoardSize = 19
+    bot: BotName = "KataGoOneStar"
     handicap: int = Field(default=0, ge=0, le=9)
     komi: Optional[float] = Field(default=None, ge=-50, le=50)
-    rules: Literal["chinese", "japanese", "tromp-taylor"] = "chinese"
+    rules: RulePreset = "chinese"
     timeControl: Optional[WireTimeControl] = None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from app import dialect, sgf
+from app import choices, dialect, engine, sgf
 from app.config import BOT_QUEUE, MOVES_QUEUE
 from app.liveness import WorkerBeacons
 
@@ -19,7 +19,15 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("index.html", protocol={"extensions": dialect.names(dialect.ALL)})
+    return render_template("index.html", protocol={"extensions": dialect.names(dialect.ALL)},
+                           choices=_CHOICES)
+
+
+_CHOICES = {
+    "board_sizes": choices.BOARD_SIZES,
+    "bots": [{"name": s.bot_name, "stars": int(s), "engine": engine.describe(s)} for s in choices.Strength],
+}
+"""What the page offers a creator, from the one home of each list."""
 
 
 @bp.get("/healthz")

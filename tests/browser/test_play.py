@@ -237,12 +237,12 @@ def test_private_game_by_link_with_clock_spectator_and_reconnection(open_page) -
 def test_against_the_ai_with_undo_and_the_keyboard(open_page) -> None:
     page = open_page("ai")
     online(page)
-    page.get_by_test_id("ai-level-1").check()
+    page.get_by_test_id("ai-level-3").check()
     page.get_by_test_id("ai-you-black").check()
     page.get_by_test_id("ai-size-9").check()
     page.get_by_test_id("play-ai").click()
     expect(game(page)).to_have_attribute("data-your-color", "BLACK")
-    expect(page.get_by_test_id("name-WHITE")).to_have_text("GNU Go ★")
+    expect(page.get_by_test_id("name-WHITE")).to_have_text("GNU Go ★★★")
     expect(page.get_by_test_id("status")).to_contain_text("Your turn")
 
     page.get_by_test_id("point-2-2").click()
@@ -262,6 +262,11 @@ def test_against_the_ai_with_undo_and_the_keyboard(open_page) -> None:
     board.press("Enter")
     expect(stone_at(page, 3, 3)).to_have_attribute("data-color", "BLACK")
     expect(stones(page, "WHITE")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+
+    # The whole state, read again, names the same strength (it once showed three stars as one).
+    page.reload()
+    expect(stones(page)).to_have_count(2)
+    expect(page.get_by_test_id("name-WHITE")).to_have_text("GNU Go ★★★")
 
 
 def test_a_phone_plays_by_touch_without_sideways_scrolling(open_page, tmp_path) -> None:

@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from app import game
+from app.choices import Strength
 from app.quotas import Quotas
 from app.store import Keys
 
@@ -27,7 +28,7 @@ def open_game(q: Quotas, games, client: str, address: str, phase: str = "waiting
     game_id = str(uuid.uuid4())
     state = game.new_game(game_id, client, 9)
     if ai:
-        state = game.attach_bot(state, game.Color.WHITE, 1).state
+        state = game.attach_bot(state, game.Color.WHITE, Strength.ONE_STAR).state
     data = state.to_json()
     data["phase"] = phase
     games.redis.hset(q.keys.game(game_id), mapping={"version": 0, "state": __import__("json").dumps(data)})

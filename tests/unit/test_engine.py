@@ -15,6 +15,7 @@ from typing import Callable, Optional
 
 import pytest
 
+from app.choices import Strength
 from app.engine import (
     BOOTING,
     IDLE,
@@ -63,11 +64,11 @@ def bot_game(
     handicap: int = 0,
     komi: Optional[float] = None,
     bot: Color = Color.BLACK,
-    level: int = 1,
+    strength: Strength = Strength.ONE_STAR,
 ) -> GameState:
     state = new_game(f"engine-test-{uuid.uuid4().hex}", "human", board_size=size, rules=rules,
                      komi=komi, handicap=handicap)
-    decision = attach_bot(state, bot, level)
+    decision = attach_bot(state, bot, strength)
     assert decision.state is not None
     return decision.state
 
@@ -185,7 +186,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_genmove_fresh_9x9_chinese(keeper: EngineKeeper, recorder: Recorder) -> None:
-    state = bot_game(size=9, rules="chinese", bot=Color.BLACK, level=10)
+    state = bot_game(size=9, rules="chinese", bot=Color.BLACK, strength=Strength.FOUR_STARS)
     point = assert_legal(state, keeper.genmove(state))
     assert point.on_board(9)
     assert recorder.statuses == [BOOTING, ONLINE]
@@ -193,7 +194,7 @@ def test_genmove_fresh_9x9_chinese(keeper: EngineKeeper, recorder: Recorder) -> 
 
 
 def test_self_play_stays_legal(keeper: EngineKeeper) -> None:
-    state = bot_game(size=9, level=1)
+    state = bot_game(size=9, strength=Strength.ONE_STAR)
     for _ in range(16):
         board = state.board()
         reply = keeper.genmove(state)
@@ -206,7 +207,7 @@ def test_self_play_stays_legal(keeper: EngineKeeper) -> None:
 
 
 def test_sync_replays_captures_and_passes(keeper: EngineKeeper) -> None:
-    state = bot_game(size=9, level=1)
+    state = bot_game(size=9, strength=Strength.ONE_STAR)
     # Black captures the white stone at (1, 0) in the corner area; passes in between.
     play(
         state,
@@ -224,7 +225,7 @@ def test_sync_replays_captures_and_passes(keeper: EngineKeeper) -> None:
 
 def test_sync_replays_an_immediate_ko_retake_under_the_original_rules(keeper: EngineKeeper) -> None:
     """GNU Go refuses an immediate ko retake in any of its modes; the original rules allow it."""
-    state = bot_game(size=9, level=1, bot=Color.WHITE)
+    state = bot_game(size=9, strength=Strength.ONE_STAR, bot=Color.WHITE)
     state.rules = "original"
     play(
         state,
@@ -241,7 +242,7 @@ def test_sync_replays_an_immediate_ko_retake_under_the_original_rules(keeper: En
 
 
 def test_handicap_19x19_white_to_move(keeper: EngineKeeper) -> None:
-    state = bot_game(size=19, handicap=4, komi=0.5, bot=Color.WHITE, level=1)
+    state = bot_game(size=19, handicap=4, komi=0.5, bot=Color.WHITE, strength=Strength.ONE_STAR)
     board = state.board()
     assert board.to_move is Color.WHITE and len(board.handicap_stones) == 4
     point = assert_legal(state, keeper.genmove(state))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.choices import Strength
 from app.engine import EngineKeeper
 from app.game import attach_bot, encode_move, new_game
 from app.go import Color, Move, Point
@@ -129,7 +130,7 @@ def test_the_keeper_plays_a_game_on_it(binary: str, tmp_path: Path, monkeypatch:
     statuses: list[str] = []
     keeper = EngineKeeper(idle_stop_s=None, binary=binary, on_status=lambda status, since: statuses.append(status))
     try:
-        decision = attach_bot(new_game("fake-gtp-game", "human", board_size=9), Color.WHITE, 1)
+        decision = attach_bot(new_game("fake-gtp-game", "human", board_size=9), Color.WHITE, Strength.ONE_STAR)
         state = decision.state
         assert state is not None
         state.moves.append(encode_move(Move(Color.BLACK, Point(0, 0))))

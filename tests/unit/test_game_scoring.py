@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from app import game
+from app.choices import Strength
 from app.go import Color, Point
 
 
 def bot_game_at_the_count() -> game.GameState:
     state = game.new_game("g3", "human", 9)
-    state = game.attach_bot(state, Color.WHITE, 1).state
+    state = game.attach_bot(state, Color.WHITE, Strength.ONE_STAR).state
     assert state is not None
     for color, who, point in [(Color.BLACK, "human", Point(2, 2)), (Color.WHITE, game.BOT, Point(6, 6)),
                               (Color.BLACK, "human", None), (Color.WHITE, game.BOT, None)]:

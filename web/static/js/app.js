@@ -80,9 +80,7 @@ const ERRORS = {
   nothing_to_claim: "There is no win to claim.",
 };
 
-const LEVEL_STARS = { 1: 1, 4: 2, 7: 3, 10: 4 };
 const QUIET_RESYNC_MS = 60000;
-const BOT_STARS = { KataGoOneStar: 1, KataGoTwoStars: 2, KataGoThreeStars: 3, KataGoFourStars: 4 };
 
 function resultWords(result, reason) {
   if (!result) return "";
@@ -164,7 +162,7 @@ function emptyGame(id, size, extra = {}) {
     turn: 1,
     yourColor: null,
     players: { BLACK: "human", WHITE: "human" },
-    botLevel: null,
+    botStrength: null,
     komi: null,
     rules: null,
     handicap: 0,
@@ -193,7 +191,7 @@ function fromSnapshot(s) {
     turn: s.turn,
     yourColor: s.yourColor,
     players: s.players || { BLACK: null, WHITE: null },
-    botLevel: s.botLevel,
+    botStrength: s.botStrength,
     komi: s.komi,
     rules: s.rules,
     handicap: s.handicap,
@@ -221,7 +219,7 @@ const hasBot = () => app.game && (app.game.players.BLACK === "bot" || app.game.p
 function opponentLabel(color) {
   const g = app.game;
   if (g.players[color] === "bot") {
-    const stars = LEVEL_STARS[g.botLevel] || 1;
+    const stars = g.botStrength || 1;
     return `GNU Go ${"★".repeat(stars)}`;
   }
   if (!isPlayer()) return colorName(color);
@@ -813,7 +811,7 @@ function startBot(event) {
   if (tc) command.timeControl = tc;
   if (!send(command)) return;
   app.pendingCreate = { kind: "bot", boardSize: command.boardSize, botColor: command.player,
-    level: BOT_STARS[command.bot] };
+    stars: Number(($("input[name=ai-level]:checked", form) || {}).dataset?.stars) || null };
   showWaiting("bot");
 }
 
@@ -954,7 +952,7 @@ const handlers = {
       phase: "playing",
       version: e.version,
       players: { BLACK: e.player === BLACK ? "bot" : "human", WHITE: e.player === WHITE ? "bot" : "human" },
-      botLevel: { 1: 1, 2: 4, 3: 7, 4: 10 }[settings.level] || null,
+      botStrength: settings.stars || null,
     });
     setMessage(null);
     renderGame(); // YourColor follows, and asks for the whole state
