@@ -7,15 +7,7 @@ from typing import Optional
 from app import game
 from app.celery_app import celery
 
-from .common import apply, store, tell_error
-
-
-def game_of(client_id: str, game_id: Optional[str]) -> Optional[str]:
-    """The game a command is about: given, or the client's current game."""
-    found = game_id or store().current_game(client_id)
-    if found is None:
-        tell_error(client_id, "no_game", "you are not in a game")
-    return found
+from .common import apply, game_of
 
 
 @celery.task(name="bugout.colors.choose_color_pref")

@@ -8,9 +8,20 @@ import time
 import uuid
 from typing import Callable, Optional, Sequence
 
+from app.attention import deadlines_of
 from app.celery_app import celery, settings_of
+from app.config import BOT_QUEUE, MOVES_QUEUE
 from app.events import Delivery, error
-from app.game import Decision, GameState, Phase, Rejected
+from app.game import (
+    Decision,
+    EngineMove,
+    FlagWatch,
+    FollowUp,
+    GameState,
+    Phase,
+    Rejected,
+    what_follows,
+)
 from app.store import SAVED, GameStore, SideWrite
 
 log = logging.getLogger(__name__)
@@ -23,6 +34,14 @@ pathological contention."""
 @functools.cache
 def store() -> GameStore:
     return GameStore.connect(settings_of(celery))
+
+
+def game_of(client_id: str, game_id: Optional[str]) -> Optional[str]:
+    """The game a command is about: given, or the client's current game."""
+    found = game_id or store().current_game(client_id)
+    if found is None:
+        tell_error(client_id, "no_game", "you are not in a game")
+    return found
 
 
 def tell(client_id: str, payload: dict) -> None:
@@ -67,18 +86,14 @@ def apply(
         except Rejected as rejected:
             if silent:
                 return rejected.reason
-            tell_error(client_id, rejected.reason, f"{rejected.reason} in game {game_id}", req_id)
-            if rejected.reply is not None:
-                games.publish([rejected.reply])
+            answer = rejected.answer or error(rejected.reason, rejected.message or
+                                              f"{rejected.reason} in game {game_id}", req_id)
+            _answer_unchanged(game_id, client_id, req_id, [Delivery(answer, clients=(client_id,)),
+                                                           *rejected.then])
             return rejected.reason
         if decision.state is None:
-            # Nothing changes: a rejection. Recorded once so a resend gets the same answer.
-            replies = decision.deliveries
-            if req_id and replies:
-                first = games.remember_reply(game_id, client_id, req_id, replies[0].payload)
-                replies = [Delivery(first, clients=(client_id,))] + list(replies[1:])
-            games.publish(replies)
-            return "rejected"
+            _answer_unchanged(game_id, client_id, req_id, decision.deliveries)
+            return "unchanged"
         answer = answer_for(decision, client_id, req_id)
         reply = (games.reply_field(client_id, req_id), answer) if req_id and answer else None
         # A change keeps the players' "current game" index alive while the game is on (a game
@@ -91,10 +106,20 @@ def apply(
         status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
         if status == SAVED:
             pause_for_fault_injection("after_save")
-            after_save(state, decision.state)
+            after_save(decision.state)
             return "saved"
         # CONFLICT: another change came first; ALREADY_ANSWERED: the next round re-announces.
     raise RuntimeError(f"game {game_id}: gave up after {MAX_ATTEMPTS} conflicting saves")
+
+
+def _answer_unchanged(game_id: str, client_id: str, req_id: Optional[str], replies: Sequence[Delivery]) -> None:
+    """Nothing changes (a refusal, or an answer such as a colour asked again): the first reply
+    is recorded once for ``req_id``, so a resend gets the same answer."""
+    games = store()
+    if req_id and replies:
+        first = games.remember_reply(game_id, client_id, req_id, replies[0].payload)
+        replies = [Delivery(first, clients=(client_id,)), *replies[1:]]
+    games.publish(replies)
 
 
 def answer_for(decision: Decision, client_id: str, req_id: Optional[str]) -> Optional[dict]:
@@ -112,12 +137,29 @@ def answer_for(decision: Decision, client_id: str, req_id: Optional[str]) -> Opt
     return None
 
 
-def after_save(before: Optional[GameState], after: GameState) -> None:
-    """Work a saved change makes due: the AI's reply, dead-stone suggestions."""
-    from . import bot, clock  # late: they import the move task, which imports this module
+ENGINE_MOVE_TASK = "bugout.bot.play"
+"""The AI's move (``tasks.bot``), on the bot queue; sent by name, so the save loop needs no
+import of the engine's side."""
+FLAG_CHECK_TASK = "bugout.clock.flag_check"
 
-    bot.next_for(before, after)
-    clock.schedule(after)
+
+def after_save(state: GameState, now: Optional[float] = None) -> None:
+    """Dispatch the work the domain says ``state``, just saved, makes due."""
+    dispatch(what_follows(state, store().settings.lag_allowance_s), now)
+
+
+def dispatch(due: Sequence[FollowUp], now: Optional[float] = None) -> None:
+    for follow_up in due:
+        if isinstance(follow_up, EngineMove):
+            celery.send_task(ENGINE_MOVE_TASK, (follow_up.game_id, follow_up.version), queue=BOT_QUEUE)
+        elif isinstance(follow_up, FlagWatch):
+            # Only near deadlines get a countdown: on Redis a delayed message held longer than
+            # the visibility timeout is delivered again, so far deadlines are left to beat's
+            # sweep, which dispatches them again once they come near.
+            wait = max(0.0, follow_up.deadline - (time.time() if now is None else now))
+            if wait <= deadlines_of(store().settings).flag_horizon_s:
+                celery.send_task(FLAG_CHECK_TASK, (follow_up.game_id, follow_up.version),
+                                 countdown=wait + 0.05, queue=MOVES_QUEUE)
 
 
 def request_id(req_id: Optional[str]) -> str:

@@ -11,16 +11,15 @@ import time
 from typing import Callable, Optional
 
 from app import game
-from app.choices import BOARD_SIZES
 from app.attention import deadlines_of, next_check
 from app.celery_app import BOT_QUEUE, celery
+from app.choices import BOARD_SIZES
 from app.go import Color
 from app.liveness import engine_status
 from app.presence import Presence
 
 from . import clock
-from .common import apply, store
-
+from .common import apply, dispatch, store
 
 SWEEP_BATCH = 500
 """Games looked at per sweep at most: a backlog is worked off over the next sweeps."""
@@ -72,7 +71,8 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
             done["timed_out"] += 1
             continue
         else:
-            clock.schedule(state, now)
+            dispatch([f for f in game.what_follows(state, settings.lag_allowance_s)
+                      if isinstance(f, game.FlagWatch)], now)
             if _absence(state, game_id, seen, now, gone_since, done):
                 continue
         due = next_check(state, now, limits, seen)

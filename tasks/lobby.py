@@ -9,22 +9,20 @@ import time
 import uuid
 from typing import Optional
 
-from app import dialect, game
-from app.choices import BOARD_SIZES, Strength, UnknownStrength
+from app import dialect, events, game
 from app.celery_app import celery
+from app.choices import BOARD_SIZES, Strength, UnknownStrength
+from app.clock import TimeControl
 from app.config import BOT_QUEUE
+from app.dialect import Extension
+from app.events import Delivery
+from app.game import PRIVATE, PUBLIC
+from app.go import InvalidSetupError
 from app.liveness import WorkerBeacons
 from app.quotas import Quotas
-from app.clock import TimeControl
-from app.dialect import Extension
-from app.events import Delivery, event_id
-from app.go import InvalidSetupError
-from app.game import PRIVATE, PUBLIC
 
 from . import moves
 from .common import after_save, apply, store, tell, tell_error
-
-
 
 COMPACT_ID_ALPHABET = string.ascii_letters + string.digits
 COMPACT_ID_LENGTH = 22
@@ -211,7 +209,7 @@ def _announce_pending(client_id: str) -> bool:
 
 
 def _private_rejected(client_id: str, compact_id: str) -> str:
-    tell(client_id, {"type": "PrivateGameRejected", "gameId": compact_id, "eventId": event_id()})
+    tell(client_id, events.private_game_rejected(compact_id))
     return "rejected"
 
 
@@ -294,5 +292,5 @@ def attach_bot(
     if not games.create(decision.state, decision.deliveries, writes=writes):
         return _already_created(client_id, game_id)
     quotas().count_new_game(game_id, client_id, address)
-    after_save(None, decision.state)  # the bot may have the first move
+    after_save(decision.state)  # the bot may have the first move
     return game_id

@@ -9,8 +9,7 @@ from app import game
 from app.celery_app import celery
 from app.go import Color, Point
 
-from .colors import game_of
-from .common import apply, store
+from .common import apply, game_of, store
 
 
 def _point(coord: Optional[dict]) -> Optional[Point]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from app import game
+from app import events, game
 from app.celery_app import celery
-from app.events import Delivery, event_id
+from app.events import Delivery
 from app.go import Color
 
-from .colors import game_of
-from .common import request_id, store, tell, tell_error
+from .common import game_of, request_id, store, tell, tell_error
 from .lobby import invitation_link
 from .moves import make_move
 
@@ -70,8 +69,7 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
         return "not_a_player"
     board = state.board()
     games.redis.set(games.keys.client_game(client_id), game_id, ex=games.settings.game_ttl_s)
-    replies = [Delivery({"type": "Reconnected", "gameId": game_id, "replyTo": req_id, "eventId": event_id(),
-                         "playerUp": board.to_move.value, "version": state.version}, clients=(client_id,))]
+    replies = [Delivery(events.reconnected(game_id, req_id, board.to_move, state.version), clients=(client_id,))]
     missed = games.events_since(game_id, since_version, client_id) if since_version is not None else None
     if missed is not None:
         replies += [Delivery(event, clients=(client_id,)) for event in missed]

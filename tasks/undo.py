@@ -7,8 +7,7 @@ from typing import Optional
 from app import game
 from app.celery_app import celery
 
-from .colors import game_of
-from .common import apply
+from .common import apply, game_of
 
 
 @celery.task(name="bugout.undo.undo_move")

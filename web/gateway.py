@@ -15,10 +15,11 @@ from typing import Any, Callable, Optional
 from flask import Blueprint, current_app, g, request
 from simple_websocket import ConnectionClosed
 
-from app import dialect
+from app import dialect, events
 from app.celery_app import MOVES_QUEUE
 from app.dialect import Extension
 from app.events import error
+from app.go import Point
 from app.liveness import WorkerBeacons, engine_status
 from app.presence import Presence
 from app.store import GameStore
@@ -245,7 +246,7 @@ class Connection:
             self.speaks = dialect.parse(command.extensions)
             self.relay.attach(self.keys.client_channel(command.clientId), self)
             self.presence.join(command.clientId, self.connection_id)
-        self.send({"type": "IdentityAcknowledged", "clientId": command.clientId})
+        self.send(events.identity_acknowledged(command.clientId))
 
 
 Handler = Callable[[Connection, Any], None]
@@ -258,9 +259,9 @@ def _coord(coord: Optional[m.Coord]) -> Optional[dict[str, int]]:
 def _make_move(c: Connection, cmd: m.MakeMove) -> None:
     c.check_on_board(cmd.gameId, cmd.coord, cmd.reqId)
     if not c.is_seated(cmd.gameId):
-        c.send({"type": "MoveRejected", "gameId": cmd.gameId, "replyTo": cmd.reqId, "eventId": str(uuid.uuid4()),
-                "player": cmd.player, "coord": _coord(cmd.coord), "reason": "not_a_player",
-                "message": "you are not seated in this game"})
+        point = None if cmd.coord is None else Point(cmd.coord.x, cmd.coord.y)
+        c.send(events.move_rejected(cmd.gameId, cmd.reqId, cmd.player, point, "not_a_player",
+                                    "you are not seated in this game"))
         return
     c.follow(cmd.gameId)
     c.enter(cmd.gameId)
@@ -300,8 +301,7 @@ def _idle_status(c: Connection, cmd: m.ProvideIdleStatus) -> None:
     """Whether the service that plays people answers (a ``moves`` worker beat lately), with the
     AI engine's own state as the ``engine`` extension (answered here, no task)."""
     service = WorkerBeacons(c.presence.redis, c.keys).status(MOVES_QUEUE, PROCESS_STARTED)
-    c.send({"type": "IdleStatusProvided", "status": service.status, "since": service.since,
-            "engine": engine_status(c.presence.redis, c.keys)})
+    c.send(events.idle_status(service.status, service.since, engine_status(c.presence.redis, c.keys)))
 
 
 def _choose_colour(c: Connection, cmd: m.ChooseColorPref) -> None:

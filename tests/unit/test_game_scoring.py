@@ -43,5 +43,5 @@ def test_agreement_to_a_count_that_changed_since_is_refused() -> None:
     with pytest.raises(game.Rejected) as refused:
         game.accept_score(changed, "human", seen_version=seen)
     assert refused.value.reason == "stale_count"
-    assert refused.value.reply is not None and refused.value.reply.payload["version"] == changed.version
+    assert [d.payload["version"] for d in refused.value.then] == [changed.version]
     assert game.accept_score(changed, "human", seen_version=changed.version).state is not None
