@@ -52,6 +52,13 @@ export class Position {
     return position;
   }
 
+  copy() {
+    const position = new Position(this.size);
+    position.cells = this.cells.slice();
+    position.captures = { ...this.captures };
+    return position;
+  }
+
   inside(x, y) {
     return x >= 0 && y >= 0 && x < this.size && y < this.size;
   }
