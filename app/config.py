@@ -1,4 +1,5 @@
-"""Settings from the environment, read once into a frozen dataclass.
+"""Settings from the environment, read once into a frozen dataclass: the one configuration of
+every process (web, workers, beat), each variable named as its field in capitals.
 
 Layered as in Flask's tutorial: defaults here, then the environment, then explicit overrides
 (tests pass ``Settings.from_env(KEY_PREFIX=...)``).
@@ -55,6 +56,9 @@ class Settings:
     housekeeping_every_s: float = 10.0
     bot_idle_s: float = 300.0
     """The AI engine sleeps after this long without a bot game move."""
+    engines_file: str = ""
+    """A TOML or JSON file naming the GTP engine of each AI strength (``app.engines``,
+    ``docs/engines.md``); empty: GNU Go at levels 1, 4, 6 and 8."""
     games_per_client: int = 10
     """Games one client may have open (waiting, or in play) at once."""
     games_per_address: int = 30
@@ -64,6 +68,35 @@ class Settings:
     ai_games_per_address: int = 6
     lag_allowance_s: float = 0.5
     """Per move, time not charged to a player's clock (the network's share)."""
+    log_level: str = "WARNING"
+    # -- the web process (web/): its address and what one socket or address may do ------------
+    host: str = "127.0.0.1"
+    port: int = 5000
+    max_connections: int = 4000
+    """Sockets one web process serves at once; more wait in the listen backlog."""
+    rate_limit_per_s: float = 20.0
+    """Frames per socket (a burst of ``rate_limit_burst`` first)."""
+    rate_limit_burst: float = 40.0
+    read_limit_per_s: float = 1.0
+    """Commands that make a worker read a whole game (Reconnect, ReqSync, ProvideHistory,
+    ProvideGameState, WatchGame): a page needs a few a minute; spam would starve moves."""
+    read_limit_burst: float = 10.0
+    flood_disconnect_after: int = 200
+    """Frames over the limit after which the socket is closed."""
+    heartbeat_s: float = 10.0
+    """How often a web process beats for its sockets' presence."""
+    sockets_per_address: int = 20
+    """Sockets one address may hold in one web process (a household shares one address)."""
+    outbox_events: int = 1000
+    """Events a socket that does not read may have waiting before it is dropped."""
+    outbox_bytes: int = 1024 * 1024
+    send_timeout_s: float = 10.0
+    """A socket that takes no data for this long is given up (its TCP buffers are full)."""
+    socket_buffer: int = 64 * 1024
+    """The kernel's send buffer of a socket (SO_SNDBUF; the kernel doubles it). Fixed rather than
+    left to grow to megabytes: what a reader that stopped reading pins stays small, and the
+    outbox's own limits decide when it is dropped."""
+
     fault_pause_s: float = 0.0
     """Fault injection for tests: a game task pauses this long at ``fault_pause_at``."""
     fault_pause_at: str = "before_save"

@@ -21,7 +21,7 @@ os.environ["PUBLIC_URL"] = "http://bugout.test"
 os.environ["BOT_IDLE_S"] = "2"  # the AI engine sleeps quickly, so tests see it wake up
 os.environ["GAMES_PER_ADDRESS"] = "1000000"  # every test client comes from 127.0.0.1
 os.environ["AI_GAMES_PER_ADDRESS"] = "1000000"
-os.environ["BUGOUT_SOCKETS_PER_ADDRESS"] = "1000"  # likewise (tests of the limit set their own)
+os.environ["SOCKETS_PER_ADDRESS"] = "1000"  # likewise (tests of the limit set their own)
 
 from typing import Any, Iterator  # noqa: E402
 

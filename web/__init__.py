@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from typing import Any, Optional
+from typing import Optional
 
 import redis
 from flask import Flask
@@ -45,9 +45,8 @@ def _compress_without_context_takeover() -> None:
 class ProcessState:
     """Per-process resources, made on first use (after any fork of the serving process)."""
 
-    def __init__(self, settings: Settings, config: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.config = config
         self._lock = threading.Lock()
         self._store: Optional[GameStore] = None
         self._relay: Optional[Relay] = None
@@ -76,35 +75,24 @@ class ProcessState:
         with self._lock:
             if self._presence is None:
                 self._presence = Presence(store.redis, store.keys, self.settings.presence_stale_s,
-                                          every_s=float(self.config["HEARTBEAT_S"]))
+                                          every_s=self.settings.heartbeat_s)
             return self._presence
 
 
-def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
+SOCK_SERVER_OPTIONS = {"ping_interval": 25, "max_message_size": 2 * MAX_FRAME_BYTES}
+"""The server pings every 25 s; a peer that misses one is closed, so a dead connection is noticed
+within a minute. A message over twice the frame limit closes the socket (1009): each socket may
+hold one unfinished message, and that bounds its memory; up to twice the limit still reaches our
+check and gets a readable Error."""
+
+
+def create_app(settings: Optional[Settings] = None) -> Flask:
+    """The web application on ``settings`` (by default read from the environment, as every
+    process reads them: ``app.config.Settings``)."""
     app = Flask(__name__)
-    app.config.from_mapping(
-        RATE_LIMIT_PER_S=20.0,
-        RATE_LIMIT_BURST=40.0,
-        # Commands that make a worker read a whole game (Reconnect, ReqSync, ProvideHistory,
-        # ProvideGameState, WatchGame): a page needs a few a minute; spam would starve moves.
-        READ_LIMIT_PER_S=1.0,
-        READ_LIMIT_BURST=10.0,
-        FLOOD_DISCONNECT_AFTER=200,
-        HEARTBEAT_S=10.0,
-        # Server pings every 25 s; a peer that misses one is closed, so a dead connection is
-        # noticed within a minute. A message over twice the frame limit closes the socket (1009):
-        # each socket may hold one unfinished message, and that bounds its memory; up to twice
-        # the limit still reaches our check and gets a readable Error.
-        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 2 * MAX_FRAME_BYTES},
-        # Sockets one address may hold in this web process (a household shares one address).
-        SOCKETS_PER_ADDRESS=20,
-    )
-    app.config.from_prefixed_env("BUGOUT")
-    if test_config:
-        app.config.update(test_config)
-    settings = Settings.from_env()
+    app.config["SOCK_SERVER_OPTIONS"] = SOCK_SERVER_OPTIONS
     _compress_without_context_takeover()
-    app.extensions["bugout"] = ProcessState(settings, app.config)
+    app.extensions["bugout"] = ProcessState(settings or Settings.from_env())
 
     from . import gateway, pages
 

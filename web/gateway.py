@@ -17,6 +17,7 @@ from simple_websocket import ConnectionClosed
 
 from app import dialect, events
 from app.celery_app import MOVES_QUEUE
+from app.config import Settings
 from app.dialect import Extension
 from app.events import error
 from app.go import Point
@@ -62,15 +63,14 @@ class RateLimit:
 class Connection:
     """One websocket: its identity, the games it follows, its outbox and its writer."""
 
-    def __init__(self, ws: Any, relay: Relay, presence: Presence, store: GameStore,
-                 config: dict[str, Any], origin: Optional[Origin] = None,
-                 public_url: Optional[str] = None) -> None:
+    def __init__(self, ws: Any, relay: Relay, presence: Presence, store: GameStore, settings: Settings,
+                 origin: Optional[Origin] = None) -> None:
         self.ws = ws
         self.origin = origin
-        self.public_url = public_url or (origin.base_url if origin else None)
+        self.public_url = settings.public_url or (origin.base_url if origin else None)
+        """Base of invitation links: ``PUBLIC_URL``, else the scheme and host this socket was opened at."""
         self.address = origin.address if origin else None
         """The client's address (behind a trusted proxy, the one it forwarded), for quotas."""
-        """Base of invitation links: ``PUBLIC_URL``, else the scheme and host this socket was opened at."""
         self.store = store
         self.relay = relay
         self.presence = presence
@@ -91,13 +91,13 @@ class Connection:
         """Game channels this connection hears, oldest first."""
         self.held_colour: Optional[m.ChooseColorPref] = None
         """An original client's colour choice sent before its game was known."""
-        self.limit = RateLimit(config["RATE_LIMIT_PER_S"], config["RATE_LIMIT_BURST"])
-        self.read_limit = RateLimit(config["READ_LIMIT_PER_S"], config["READ_LIMIT_BURST"])
+        self.limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
+        self.read_limit = RateLimit(settings.read_limit_per_s, settings.read_limit_burst)
         self.over_limit = 0
-        self.flood_limit = config["FLOOD_DISCONNECT_AFTER"]
-        self.heartbeat_s = config["HEARTBEAT_S"]
+        self.flood_limit = settings.flood_disconnect_after
+        self.heartbeat_s = settings.heartbeat_s
         self._last_limit_error = 0.0
-        self.outbox = Outbox(ws, limits_from(config))
+        self.outbox = Outbox(ws, limits_from(settings))
 
     # -- the socket's life ---------------------------------------------------------------------
     def serve(self) -> None:
@@ -360,7 +360,7 @@ def _refuse_other_sites() -> Optional[tuple[str, int]]:
         log.info("gateway: refused a socket from another site's page")
         return "this site's pages only", 403
     held = state.sockets_by_address
-    if held[own.address] >= current_app.config["SOCKETS_PER_ADDRESS"]:
+    if held[own.address] >= state.settings.sockets_per_address:
         log.warning("gateway: an address holds %d sockets already; refused another", held[own.address])
         return "too many connections from your address", 429
     held[own.address] += 1
@@ -381,5 +381,4 @@ def _release_address(_: Optional[BaseException]) -> None:
 @sock.route("/gateway", bp=bp)
 def gateway(ws: Any) -> None:
     state = current_app.extensions["bugout"]
-    Connection(ws, state.relay(), state.presence(), state.store(), current_app.config, g.origin,
-               state.settings.public_url).serve()
+    Connection(ws, state.relay(), state.presence(), state.store(), state.settings, g.origin).serve()

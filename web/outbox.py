@@ -17,9 +17,11 @@ import queue
 import socket
 import threading
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from simple_websocket import ConnectionClosed
+
+from app.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +30,12 @@ POLICY_VIOLATION = 1008
 
 @dataclass(frozen=True)
 class OutboxLimits:
-    events: int = 1000
-    bytes: int = 1024 * 1024
-    send_timeout_s: float = 10.0
-    """A socket that takes no data for this long is given up (its TCP buffers are full)."""
-    socket_buffer: int = 64 * 1024
-    """The kernel's send buffer of a socket (SO_SNDBUF; the kernel doubles it). Fixed rather than
-    left to grow to megabytes: what a reader that stopped reading pins stays small, and the
-    outbox's own limits decide when it is dropped."""
+    """What a socket may hold back (``Settings.outbox_*``, ``send_timeout_s``, ``socket_buffer``)."""
+
+    events: int
+    bytes: int
+    send_timeout_s: float
+    socket_buffer: int
 
 
 @dataclass(frozen=True)
@@ -169,11 +169,6 @@ class Outbox:
         self.ws.connected = False
 
 
-def limits_from(config: dict[str, Any], default: Optional[OutboxLimits] = None) -> OutboxLimits:
-    base = default or OutboxLimits()
-    return OutboxLimits(
-        events=int(config.get("OUTBOX_EVENTS", base.events)),
-        bytes=int(config.get("OUTBOX_BYTES", base.bytes)),
-        send_timeout_s=float(config.get("SEND_TIMEOUT_S", base.send_timeout_s)),
-        socket_buffer=int(config.get("SOCKET_BUFFER", base.socket_buffer)),
-    )
+def limits_from(settings: Settings) -> OutboxLimits:
+    return OutboxLimits(events=settings.outbox_events, bytes=settings.outbox_bytes,
+                        send_timeout_s=settings.send_timeout_s, socket_buffer=settings.socket_buffer)

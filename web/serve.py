@@ -18,7 +18,6 @@ from gevent import monkey
 monkey.patch_all()
 
 import logging  # noqa: E402
-import os  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
@@ -29,9 +28,9 @@ import gevent  # noqa: E402
 from gevent.pool import Pool  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
 
+from app.config import Settings  # noqa: E402
 from web import create_app  # noqa: E402
 
-MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "4000"))
 STOP_GRACE_S = 5.0
 
 log = logging.getLogger("bugout.web")
@@ -84,13 +83,13 @@ def close_after_websocket(app: Any) -> Any:
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), stream=sys.stderr,
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "5000"))
+    host, port = settings.host, settings.port
     # No per-request access log: a websocket is one long request, and the gateway logs what matters.
-    server = WSGIServer((host, port), close_after_websocket(create_app()), spawn=Pool(MAX_CONNECTIONS), log=None,
-                        error_log=log)
+    server = WSGIServer((host, port), close_after_websocket(create_app(settings)),
+                        spawn=Pool(settings.max_connections), log=None, error_log=log)
 
     def stop() -> None:
         server.stop(timeout=STOP_GRACE_S)

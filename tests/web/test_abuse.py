@@ -93,10 +93,10 @@ class SilentSocket:
 @pytest.fixture(scope="module")
 def small_outbox_web(worker, tmp_path_factory) -> Iterator[WebProcess]:
     server = WebProcess(tmp_path_factory.mktemp("web-outbox") / "web.log",
-                        env={"BUGOUT_OUTBOX_EVENTS": "20", "BUGOUT_OUTBOX_BYTES": "8192",
-                             "BUGOUT_SEND_TIMEOUT_S": "2", "BUGOUT_SOCKET_BUFFER": "4096",
+                        env={"OUTBOX_EVENTS": "20", "OUTBOX_BYTES": "8192",
+                             "SEND_TIMEOUT_S": "2", "SOCKET_BUFFER": "4096",
                              # the silent socket asks for 30 whole games: let the reads through
-                             "BUGOUT_READ_LIMIT_BURST": "100"})
+                             "READ_LIMIT_BURST": "100"})
     yield server
     server.stop()
 
@@ -252,7 +252,7 @@ def upgrade_status(port: int, origin: str | None = None) -> int:
 @pytest.fixture(scope="module")
 def three_per_address_web(worker, tmp_path_factory) -> Iterator[WebProcess]:
     server = WebProcess(tmp_path_factory.mktemp("web-per-address") / "web.log",
-                        env={"BUGOUT_SOCKETS_PER_ADDRESS": "3"})
+                        env={"SOCKETS_PER_ADDRESS": "3"})
     yield server
     server.stop()
 
