@@ -1,30 +1,39 @@
-"""The AI engine keeper: one warm GNU Go process per bot worker process.
+"""The AI engine keeper: one warm GTP engine process per bot worker process.
 
 Used inside the Celery bot worker (solo pool), but pure Python + subprocess: no Celery or Redis
 here. Status changes (``Idle`` / ``Booting`` / ``Online``) go to the ``on_status`` callback, which
 the worker wires to whatever publishes ``IdleStatusProvided``::
 
-    keeper = EngineKeeper(idle_stop_s=300, on_status=publish_status)  # once per worker process
+    keeper = EngineKeeper(engines=app.engines.configured(settings.engines_file), idle_stop_s=300,
+                          on_status=publish)
     reply = keeper.genmove(state)       # a Point, None (pass) or "resign"
 
-Dead stones are not the engine's work: ``app.go.life`` suggests them in milliseconds, where GNU
-Go's ``final_status_list dead`` took seconds of CPU per game (``bench/dead_stones.py``).
+Which engine plays a strength is configuration (``app.engines``): GNU Go at levels 1/4/6/8 by
+default, any GTP engine otherwise. Dead stones are not the engine's work: ``app.go.life``
+suggests them in milliseconds.
 
 Every request re-syncs the whole game into the engine (``boardsize``, ``clear_board``, ``komi``,
-handicap stones, every move) and then sets the level: the engine holds no state between requests,
-so any number of games can share the process. Replaying 150-300 moves costs ~10-15 ms.
+handicap stones, every move), then sends the strength's own commands (GNU Go: ``level N``) and,
+to engines that know them, ``time_settings``/``time_left`` (``app.engine_time``): the engine
+holds no state between requests, so any number of games share the process. Replaying 150-300
+moves costs ~10-15 ms.
 
-Rule flags are process-wide in GNU Go, so a request whose rules need other flags than the running
-process restarts it (rare: most games use one rule set). The level is set per request with the GTP
-``level`` command. Resignation is allowed: ``genmove`` then returns :data:`RESIGN`.
+One process at a time: a request whose engine command line or rule flags (GNU Go's rule flags are
+process-wide) differ from the running process's restarts it. GNU Go's strengths share one
+process, as they differ only by ``level``.
+
+Time: ``genmove`` may take what ``app.engine_time.move_budget`` allows (the engine's time per
+move, less if the AI's clock has less). An engine that overruns it is killed and
+:class:`EngineOverran` says what to play instead (the engine's ``on_overrun``: pass by default),
+so the AI never loses on time without a word.
 
 Concurrency: one re-entrant lock serializes all engine use (the worker's task thread and the idle
 timer thread). Each use touches a last-used time and re-arms a single daemon timer that stops the
 engine once it has been unused for ``idle_stop_s`` seconds.
 
-Failures: an engine that dies or times out mid-request is restarted once and the whole request
-(sync + command) is retried; a second failure, a missing binary, or a move GNU Go refuses raise
-:class:`EngineFailure`.
+Failures: an engine that dies mid-request, or times out while the game is loaded into it, is
+restarted once and the whole request retried; a second failure, a missing program, or a move the
+engine refuses raise :class:`EngineFailure`.
 """
 
 from __future__ import annotations
@@ -32,12 +41,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from typing import Callable, Literal, Mapping, Optional, TypeVar, Union
 
 from app import go
 from app.choices import Strength
+from app.engine_time import move_budget, time_commands
+from app.engines import GNUGO, GNUGO_LEVELS, EngineSpec, configured, gnugo, resolve_argv, rule_flags
 from app.game import GameState
-from app.go import Color, KoRule, Point, Scoring
+from app.go import Color, KoRule, Point
 from app.gtp import (
     EngineDied,
     EngineTimeout,
@@ -57,6 +69,7 @@ __all__ = [
     "RESIGN",
     "EngineFailure",
     "EngineKeeper",
+    "EngineOverran",
     "rule_flags",
 ]
 
@@ -70,15 +83,16 @@ ONLINE = "Online"
 """A process is running and answered."""
 
 RESIGN: Literal["resign"] = "resign"
-GNUGO_LEVELS: dict[Strength, int] = {
-    Strength.ONE_STAR: 1, Strength.TWO_STARS: 4, Strength.THREE_STARS: 6, Strength.FOUR_STARS: 8}
-"""GNU Go's level for each strength. The strongest is 8, not GNU Go's default 10: level 10 took up
-to 2.4 s on 19x19 middle games here, level 8 at most 0.94 s (``bench/bot.py``)."""
+TIME_COMMANDS = frozenset({"time_settings", "time_left"})
 
 
-def describe(strength: Strength) -> str:
-    """Which engine plays a strength, in words for players."""
-    return f"GNU Go level {GNUGO_LEVELS[strength]}"
+def describe(strength: Strength, engines_file: str = "") -> str:
+    """Which engine plays a strength, in words for players (the configured engine's ``name``)."""
+    try:
+        return configured(engines_file)[strength].name
+    except ValueError as broken:  # a bad ENGINES_FILE stops the bot worker; the page stays up
+        log.error("cannot describe the engine of %s: %s", strength.name, broken)
+        return "the AI"
 
 StatusCallback = Callable[[str, float], None]
 GenmoveResult = Union[Optional[Point], Literal["resign"]]
@@ -89,21 +103,14 @@ class EngineFailure(RuntimeError):
     """The engine could not answer: it failed twice, is not installed, or refused the game."""
 
 
-def rule_flags(rules: Union[str, go.RuleSet]) -> tuple[str, ...]:
-    """GNU Go command-line flags for a rule preset name (or a rule set).
+class EngineOverran(EngineFailure):
+    """The engine overran its time for the move and was stopped; the AI plays ``fallback``."""
 
-    chinese -> ``--chinese-rules --positional-superko``; tromp-taylor -> the same plus
-    ``--allow-all-suicide``; japanese -> ``--japanese-rules`` (GNU Go's default simple ko).
-    """
-    rule_set = go.preset(rules) if isinstance(rules, str) else rules
-    flags = ["--chinese-rules" if rule_set.scoring is Scoring.AREA else "--japanese-rules"]
-    if rule_set.ko is KoRule.POSITIONAL:
-        flags.append("--positional-superko")
-    elif rule_set.ko is KoRule.SITUATIONAL:
-        flags.append("--situational-superko")
-    if rule_set.suicide_allowed:
-        flags.append("--allow-all-suicide")
-    return tuple(flags)
+    def __init__(self, message: str, fallback: Optional[Literal["resign"]], budget_s: float) -> None:
+        super().__init__(message)
+        self.fallback = fallback
+        """``None`` (pass) or :data:`RESIGN`, as the engine's ``on_overrun`` says."""
+        self.budget_s = budget_s
 
 
 def _gtp_color(color: Color) -> str:
@@ -111,7 +118,7 @@ def _gtp_color(color: Color) -> str:
 
 
 class EngineKeeper:
-    """Keeps one GNU Go process warm for this worker process; see the module docstring."""
+    """Keeps one engine process warm for this worker process; see the module docstring."""
 
     def __init__(
         self,
@@ -120,19 +127,24 @@ class EngineKeeper:
         on_status: StatusCallback = lambda status, since: None,
         binary: Optional[str] = None,
         levels: Mapping[Strength, int] = GNUGO_LEVELS,
+        engines: Optional[Mapping[Strength, EngineSpec]] = None,
     ) -> None:
+        self.engines = dict(engines) if engines is not None else None
+        """The engine of each strength; ``None``: GNU Go at :attr:`levels`, ``timeout_s`` a move."""
         self.levels = dict(levels)
-        """The GNU Go level that plays each strength."""
+        """GNU Go's level for each strength when no ``engines`` were given."""
         self.idle_stop_s = idle_stop_s
         """Seconds unused before the engine stops; ``None`` never stops it on its own."""
         self.timeout_s = float(timeout_s)
-        """Deadline of each GTP command (a timed-out engine is killed)."""
+        """Deadline of each GTP command but ``genmove`` (a timed-out engine is killed)."""
         self.binary = binary
-        """GNU Go path; ``None`` lets :func:`app.gtp.find_gnugo` look for it at each start."""
+        """GNU Go's path; ``None`` lets :func:`app.gtp.find_gnugo` look for it at each start."""
         self._on_status = on_status
         self._lock = threading.RLock()
         self._engine: Optional[GtpEngine] = None
-        self._flags: tuple[str, ...] = ()
+        self._key: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._known: frozenset[str] = frozenset()
+        self._name = "the engine"
         self._status = IDLE
         self._since = time.time()
         self._last_used = self._since
@@ -163,31 +175,34 @@ class EngineKeeper:
     @property
     def flags(self) -> tuple[str, ...]:
         """The rule flags of the running process (``()`` when there is none)."""
-        return self._flags if self._engine is not None else ()
+        return self._key[1] if self._engine is not None else ()
+
+    def spec(self, strength: Strength) -> EngineSpec:
+        """The engine that plays ``strength``."""
+        if self.engines is not None:
+            return self.engines[strength]
+        return replace(gnugo(self.levels[strength]), seconds_per_move=self.timeout_s)
 
     def __repr__(self) -> str:
         return f"<EngineKeeper {self._status} pid={self.pid} flags={list(self.flags)}>"
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def ensure(self, rules: Optional[str] = None) -> None:
-        """Start the engine if it is not running (reports Booting, then Online).
+    def ensure(self, rules: Optional[str] = None, strength: Strength = Strength.FOUR_STARS) -> None:
+        """Start the engine of ``strength`` if it is not running (reports Booting, then Online).
 
         With ``rules`` (a preset name), a process started with other rule flags is restarted;
         without, a running process is kept whatever its flags, and a new one gets Chinese rules.
         Raises :class:`EngineFailure` if the engine cannot be started.
         """
+        spec = self.spec(strength)
         with self._lock:
             self.touch()
             try:
-                if rules is not None:
-                    flags = rule_flags(rules)
-                elif self._engine is not None and self._engine.is_running:
-                    flags = self._flags
-                else:
-                    flags = rule_flags(go.CHINESE)
-                self._ensure(flags)
+                if rules is None and self._engine is not None and self._engine.is_running:
+                    return
+                self._ensure(spec, self._flags_for(spec, rules if rules is not None else go.CHINESE))
             except (EngineUnavailable, EngineDied, EngineTimeout, GtpError) as exc:
-                raise EngineFailure(f"GNU Go could not be started: {exc}") from exc
+                raise EngineFailure(f"{spec.name} could not be started: {exc}") from exc
             finally:
                 self.touch()
 
@@ -217,7 +232,7 @@ class EngineKeeper:
             now = time.time() if now is None else now
             if now - self._last_used < self.idle_stop_s:
                 return False
-            log.info("stopping GNU Go after %.0f s unused", now - self._last_used)
+            log.info("stopping %s after %.0f s unused", self._name, now - self._last_used)
             self._stop_locked()
             return True
 
@@ -233,7 +248,7 @@ class EngineKeeper:
         try:
             self.stop_if_idle()
         except Exception:  # a timer thread has no one to report to
-            log.exception("idle stop of GNU Go failed")
+            log.exception("idle stop of the engine failed")
 
     def _stop_locked(self) -> None:
         self._forget_broken_engine()
@@ -249,34 +264,45 @@ class EngineKeeper:
         except Exception:
             log.exception("engine status callback failed for %s", status)
 
-    def _ensure(self, flags: tuple[str, ...]) -> GtpEngine:
-        """The running engine with ``flags``, (re)started if needed. Lock held."""
+    @staticmethod
+    def _flags_for(spec: EngineSpec, rules: Union[str, go.RuleSet]) -> tuple[str, ...]:
+        return rule_flags(rules) if spec.rules == "gnugo" else ()
+
+    def _command_line(self, spec: EngineSpec) -> list[str]:
+        if spec.argv[0] == GNUGO and self.binary is not None:
+            return [self.binary, *spec.argv[1:]]
+        return resolve_argv(spec)
+
+    def _ensure(self, spec: EngineSpec, flags: tuple[str, ...]) -> GtpEngine:
+        """The running engine for ``spec`` with ``flags``, (re)started if needed. Lock held."""
+        key = (spec.process_key, flags)
         engine = self._engine
         if engine is not None:
-            if engine.is_running and self._flags == flags:
+            if engine.is_running and self._key == key:
                 return engine
             if engine.is_running:
-                log.info("restarting GNU Go for rule flags %s (was %s)", flags, self._flags)
+                log.info("restarting the engine for %s %s (was %s)", spec.name, flags, self._key)
             else:
-                log.warning("GNU Go (pid %s) is gone; starting a new one", engine.pid)
-            self._engine, self._flags = None, ()
-            try:
-                engine.stop()
-            except Exception:
-                log.exception("stopping GNU Go failed")
+                log.warning("%s (pid %s) is gone; starting a new one", self._name, engine.pid)
+            self._forget_broken_engine()
         self._set_status(BOOTING)
-        engine = GtpEngine(flags, timeout=self.timeout_s, binary=self.binary)
         started = time.perf_counter()
+        engine = GtpEngine(flags, timeout=self.timeout_s)
         try:
+            engine.command_line = tuple(self._command_line(spec))
             engine.start()
             engine.command("protocol_version")  # it answers: it is up
+            try:
+                known = frozenset(engine.list_commands())
+            except GtpError:  # a minimal engine: it gets only the commands GTP requires
+                known = frozenset()
         except BaseException:
             engine.stop()
             self._set_status(IDLE)
             raise
-        self._engine, self._flags = engine, flags
-        log.info("GNU Go pid %s up in %.0f ms with %s", engine.pid,
-                 (time.perf_counter() - started) * 1000, " ".join(flags))
+        self._engine, self._key, self._known, self._name = engine, key, known, spec.name
+        log.info("%s pid %s up in %.0f ms: %s", spec.name, engine.pid,
+                 (time.perf_counter() - started) * 1000, " ".join(engine.command_line + flags))
         self._set_status(ONLINE)
         return engine
 
@@ -284,46 +310,64 @@ class EngineKeeper:
     def genmove(self, state: GameState) -> GenmoveResult:
         """The engine's move for the player to move in ``state``.
 
-        Returns a :class:`Point`, ``None`` for a pass, or :data:`RESIGN`. The caller still judges
-        the move with the rules engine before playing it.
+        Returns a :class:`Point`, ``None`` for a pass, or :data:`RESIGN`; raises
+        :class:`EngineOverran` (with the move to play instead) when the engine took longer than
+        its time for the move. The caller still judges the move before playing it.
         """
+        spec = self.spec(_strength(state))
 
         def ask(engine: GtpEngine, game: go.Game) -> GenmoveResult:
-            reply = engine.genmove(_gtp_color(game.to_move))
+            color = game.to_move
+            now = time.time()
+            budget = move_budget(spec, state, color, now)
+            if spec.time_controls and TIME_COMMANDS <= self._known:
+                for command in time_commands(spec, state, color, now):
+                    engine.command(command)
+            try:
+                reply = engine.genmove(_gtp_color(color), timeout=budget)
+            except EngineTimeout as late:
+                fallback = RESIGN if spec.on_overrun == "resign" else None
+                raise EngineOverran(
+                    f"{spec.name} took more than its {budget:.1f} s for a move (game {state.game_id}) "
+                    f"and was stopped; the AI {'resigns' if fallback else 'passes'}", fallback, budget) from late
             if reply == RESIGN:
                 return RESIGN
             xy = from_vertex(reply, state.board_size)
             return None if xy is None else Point(*xy)
 
-        return self._request(state, ask, "genmove")
+        return self._request(state, spec, ask, "genmove")
 
-    def _request(self, state: GameState, ask: Callable[[GtpEngine, go.Game], T], what: str) -> T:
+    def _request(self, state: GameState, spec: EngineSpec, ask: Callable[[GtpEngine, go.Game], T],
+                 what: str) -> T:
         game = state.board()
-        flags = rule_flags(state.rules)
-        level = self.levels[Strength(state.bot_strength or Strength.FOUR_STARS)]
+        flags = self._flags_for(spec, state.rules)
         with self._lock:
             self.touch()
             try:
                 for attempt in (1, 2):
                     try:
-                        engine = self._ensure(flags)
-                        self._sync(engine, state, game, level)
+                        engine = self._ensure(spec, flags)
+                        self._sync(engine, state, game, spec.commands)
                         return ask(engine, game)
+                    except EngineOverran:
+                        self._stop_locked()  # killed by its deadline; the next request boots one
+                        raise
                     except (EngineDied, EngineTimeout) as exc:
                         self._forget_broken_engine()
                         if attempt == 2:
                             self._set_status(IDLE)
                             raise EngineFailure(
-                                f"GNU Go failed twice on {what} (game {state.game_id}): {exc}"
+                                f"{spec.name} failed twice on {what} (game {state.game_id}): {exc}"
                             ) from exc
-                        log.warning("GNU Go failed on %s (game %s), restarting: %s",
-                                    what, state.game_id, exc)
+                        log.warning("%s failed on %s (game %s), restarting: %s",
+                                    spec.name, what, state.game_id, exc)
                     except EngineUnavailable as exc:
-                        raise EngineFailure(f"GNU Go is not available: {exc}") from exc
+                        self._set_status(IDLE)
+                        raise EngineFailure(f"{spec.name} is not available: {exc}") from exc
                     except (GtpError, ValueError) as exc:
                         # A refused move or a reply we cannot read: retrying would not help.
                         raise EngineFailure(
-                            f"GNU Go could not do {what} (game {state.game_id}): {exc}"
+                            f"{spec.name} could not do {what} (game {state.game_id}): {exc}"
                         ) from exc
                 raise AssertionError("unreachable")
             finally:
@@ -331,24 +375,25 @@ class EngineKeeper:
 
     def _forget_broken_engine(self) -> None:
         engine, self._engine = self._engine, None
-        self._flags = ()
+        self._key, self._known = ((), ()), frozenset()
         if engine is not None:
             try:
                 engine.stop()
             except Exception:
-                log.exception("stopping GNU Go failed")
+                log.exception("stopping %s failed", self._name)
 
     @staticmethod
-    def _sync(engine: GtpEngine, state: GameState, game: go.Game, level: int) -> None:
-        """Load the game into the engine: size, komi, handicap stones, every move, level."""
+    def _sync(engine: GtpEngine, state: GameState, game: go.Game, commands: tuple[str, ...]) -> None:
+        """Load the game into the engine: size, komi, handicap stones, every move, then the
+        strength's own commands."""
         size = state.board_size
         engine.boardsize(size)
         engine.clear_board()
         engine.komi(state.komi)
         # Handicap stones as plain black plays: GTP ``play`` does not enforce alternation and
-        # ``genmove`` names its colour, so GNU Go's notion of turn never matters, the stones sit
-        # exactly where our rules put them, and GNU Go's handicap count stays 0 (our area
-        # scoring gives White no handicap compensation either).
+        # ``genmove`` names its colour, so the engine's notion of turn never matters, the stones
+        # sit exactly where our rules put them, and its handicap count stays 0 (our area scoring
+        # gives White no handicap compensation either).
         for point in game.handicap_stones:
             engine.play("black", to_vertex(point.x, point.y, size))
         no_ko = game.rules.ko is KoRule.NONE
@@ -359,9 +404,14 @@ class EngineKeeper:
             except GtpError as exc:
                 if not (no_ko and move.point is not None):
                     raise GtpError(exc.command, f"move {number} refused: {exc.message}") from exc
-                # GNU Go always forbids the immediate ko retake, which the original's rules allow.
-                # A pass by the other side in between lifts that ban (GTP ``play`` does not care
+                # Engines forbid the immediate ko retake, which the original's rules allow. A
+                # pass by the other side in between lifts that ban (GTP ``play`` does not care
                 # about alternation) and leaves the position exactly as our rules have it.
                 engine.play(_gtp_color(move.color.opponent), "pass")
                 engine.play(_gtp_color(move.color), vertex)
-        engine.command(f"level {level}")
+        for command in commands:
+            engine.command(command)
+
+
+def _strength(state: GameState) -> Strength:
+    return Strength(state.bot_strength or Strength.FOUR_STARS)

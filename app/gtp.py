@@ -1,4 +1,4 @@
-"""Minimal, typed, standard-library-only GTP client for a GNU Go subprocess.
+"""Minimal, typed, standard-library-only GTP client for a GNU Go (or any GTP engine) subprocess.
 
 Usage::
 
@@ -11,7 +11,8 @@ Usage::
 
 Process lifecycle
 -----------------
-* The ``gnugo --mode gtp <args>`` process is started lazily by the first
+* The ``gnugo --mode gtp <args>`` process (or ``<command> <args>`` for any other GTP
+  engine, ``command=[...]``) is started lazily by the first
   :meth:`GtpEngine.command` (or explicitly by :meth:`GtpEngine.start`).
 * Each command has a deadline (``timeout`` seconds, overridable per call).
   If the full response has not arrived in time, the process is killed and
@@ -236,12 +237,16 @@ class GtpEngine:
         timeout: float = 10.0,
         *,
         binary: str | None = None,
+        command: Sequence[str] | None = None,
     ) -> None:
-        if isinstance(args, str):
-            raise TypeError("args must be a sequence of strings, not a single str")
+        if isinstance(args, str) or isinstance(command, str):
+            raise TypeError("args and command must be sequences of strings, not a single str")
         self.args: tuple[str, ...] = tuple(args)
         self.timeout = float(timeout)
         self.binary = binary
+        self.command_line: tuple[str, ...] | None = tuple(command) if command is not None else None
+        """Any GTP engine's full command line (``args`` are appended); ``None``: GNU Go, as
+        ``<binary> --mode gtp <args>``."""
         self._proc: subprocess.Popen[bytes] | None = None
         self._fd: int | None = None
         self._buf = bytearray()
@@ -267,8 +272,10 @@ class GtpEngine:
                 if self._proc.poll() is None:
                     return
                 self._discard()
-            binary = self.binary or find_gnugo()
-            argv = [binary, "--mode", "gtp", *self.args]
+            if self.command_line is not None:
+                argv = [*self.command_line, *self.args]
+            else:
+                argv = [self.binary or find_gnugo(), "--mode", "gtp", *self.args]
             try:
                 proc = subprocess.Popen(
                     argv,
@@ -463,6 +470,10 @@ class GtpEngine:
     def genmove(self, color: str, timeout: float | None = None) -> str:
         """Let the engine move; returns e.g. ``"D4"``, ``"pass"`` or ``"resign"``."""
         return _normalize_move(self.command(f"genmove {_color(color)}", timeout))
+
+    def list_commands(self) -> set[str]:
+        """The commands the engine says it knows (``list_commands``)."""
+        return set(self.command("list_commands").split())
 
     def is_legal(self, color: str, vertex: str) -> bool:
         return self.command(f"is_legal {_color(color)} {_token(vertex, 'vertex')}") == "1"

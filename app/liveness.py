@@ -5,11 +5,20 @@ last beat) for each queue it consumes, from a thread of its own, every ``BEAT_S`
 itself when it stops. The gateway answers ``ProvideIdleStatus`` from this set with one Redis
 command: ``Online`` while a worker of the ``moves`` queue beat recently, else ``Idle`` since the
 last beat anyone saw (or ``Booting`` while the web process itself has just started).
+
+Bot workers, on this host or others, each report their own engine's state into the hash
+``{prefix}:engine:status:workers`` (worker name -> ``status`` and ``since``). What players see
+(:func:`engine_status`) counts only the workers that beat lately: ``Online`` if any of them has
+an engine running (a move goes to whichever worker is free, and that one is warm or boots in
+milliseconds), else ``Booting`` if one is starting, else ``Idle``. One pipelined round trip.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +29,8 @@ from celery import bootsteps
 
 from app.config import BOT_QUEUE
 from app.engine import BOOTING, IDLE, ONLINE
-from app.gtp import EngineUnavailable, find_gnugo
+from app.engines import EngineConfigError, check_installed, load_engines
+from app.gtp import EngineUnavailable
 from app.events import iso_time
 from app.store import Keys
 
@@ -43,16 +53,66 @@ class ServiceStatus:
     """ISO-8601 with milliseconds: the original client computes ``Date.now() - Date.parse(since)``."""
 
 
-def engine_status(client: redis.Redis, keys: Keys) -> dict[str, Any]:
-    """The AI engine's state as the bot workers last reported it (``app.engine`` statuses), and
-    whether any bot worker that has an engine answers (``available``)."""
-    raw = client.hgetall(keys.engine_status())
-    return {"status": raw.get("status", IDLE), "since": raw.get("since") or iso_time(time.time()),
-            "available": WorkerBeacons(client, keys).alive(BOT_QUEUE)}
+_worker_name = ""
 
 
-def report_engine_status(client: redis.Redis, keys: Keys, status: str, since: float) -> None:
-    client.hset(keys.engine_status(), mapping={"status": status, "since": iso_time(since)})
+def this_worker() -> str:
+    """The Celery worker name of this process (set when its :class:`Liveness` starts), else
+    ``pid@host``: the field under which this process reports its engine's state."""
+    return _worker_name or f"{os.getpid()}@{socket.gethostname()}"
+
+
+def _engine_statuses(keys: Keys) -> str:
+    return f"{keys.engine_status()}:workers"
+
+
+_RANK = {ONLINE: 0, BOOTING: 1, IDLE: 2}
+
+
+def engine_status(client: redis.Redis, keys: Keys, now: Optional[float] = None) -> dict[str, Any]:
+    """The AI engine's state for players, from every live bot worker's own report (see the
+    module docstring), and whether any bot worker that has an engine answers (``available``)."""
+    stamp = time.time() if now is None else now
+    pipe = client.pipeline(transaction=False)
+    pipe.hgetall(_engine_statuses(keys))
+    pipe.zrangebyscore(keys.workers(BOT_QUEUE), stamp - STALE_S, "+inf")
+    reports, live = pipe.execute()
+    alive = {_text(name) for name in live}
+    seen: list[tuple[str, float]] = []
+    for worker, raw in reports.items():
+        if _text(worker) not in alive:
+            continue  # gone or stale: its last report says nothing about now
+        try:
+            report = json.loads(raw)
+            seen.append((str(report["status"]), float(report["since"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    status, since = IDLE, None
+    if seen:
+        status = min((s for s, _ in seen), key=lambda s: _RANK.get(s, len(_RANK)))
+        times = [t for s, t in seen if s == status]
+        # Online/Booting since the first worker got there; Idle since the last one went to sleep.
+        since = max(times) if status == IDLE else min(times)
+    return {"status": status, "since": iso_time(since if since is not None else stamp),
+            "available": bool(alive)}
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def report_engine_status(client: redis.Redis, keys: Keys, status: str, since: float,
+                         worker: Optional[str] = None) -> None:
+    """This worker's engine state (``worker``: its name, :func:`this_worker` by default)."""
+    key = _engine_statuses(keys)
+    pipe = client.pipeline(transaction=False)
+    pipe.hset(key, worker or this_worker(), json.dumps({"status": status, "since": since}))
+    pipe.expire(key, int(FORGET_S))
+    pipe.execute()
+
+
+def forget_engine_status(client: redis.Redis, keys: Keys, worker: str) -> None:
+    client.hdel(_engine_statuses(keys), worker)
 
 
 class WorkerBeacons:
@@ -98,12 +158,12 @@ class WorkerBeacons:
         return ServiceStatus(IDLE, iso_time(last_beat if last_beat is not None else started_at))
 
 
-def _engine_installed() -> bool:
-    """A bot worker without an engine does not count as one: it could play nothing."""
+def _engine_installed(engines_file: str) -> bool:
+    """A bot worker without its engines does not count as one: it could play nothing."""
     try:
-        find_gnugo()
+        check_installed(load_engines(engines_file))
         return True
-    except EngineUnavailable as missing:
+    except (EngineUnavailable, EngineConfigError) as missing:
         log.error("this worker serves the bot queue but has no engine, so the AI counts as "
                   "unavailable: %s", missing)
         return False
@@ -124,8 +184,10 @@ class Liveness(bootsteps.StartStopStep):
         settings = parent.app.conf.bugout_settings
         self._beacons = WorkerBeacons(redis.Redis.from_url(settings.state_url), Keys(settings.key_prefix))
         selected = parent.app.amqp.queues.consume_from or parent.app.amqp.queues
-        self._queues = sorted(q for q in selected if q != BOT_QUEUE or _engine_installed())
+        self._queues = sorted(q for q in selected if q != BOT_QUEUE or _engine_installed(settings.engines_file))
         self._name = parent.hostname
+        global _worker_name
+        _worker_name = parent.hostname
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="liveness", daemon=True)
         self._thread.start()
@@ -146,5 +208,7 @@ class Liveness(bootsteps.StartStopStep):
         if self._beacons is not None:
             try:
                 self._beacons.leave(self._name, self._queues)
+                if BOT_QUEUE in self._queues:
+                    forget_engine_status(self._beacons.redis, self._beacons.keys, self._name)
             except redis.RedisError:
                 pass

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import socket
 import sys
 from typing import Optional
 
-from app.config import BOT_QUEUE, MOVES_QUEUE
+from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 
 
 def main(argv: Optional[list[str]] = None) -> None:
@@ -29,9 +28,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--beat", action="store_true", help="also run the beat schedule (in a thread)")
     parser.add_argument("--name", default=None, help="worker name (default: <queue>@<host>)")
     args = parser.parse_args(argv)
-    level = os.environ.get("LOG_LEVEL", "WARNING").upper()
+    level = Settings.from_env().log_level.upper()
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
+
+    if args.queue == BOT_QUEUE:
+        _check_engines(parser)
 
     from celery.beat import EmbeddedService
 
@@ -53,6 +55,18 @@ def main(argv: Optional[list[str]] = None) -> None:
             # the process anyway (the lock lapses after BEAT_LOCK_S for the next one).
             beat.service.stop(wait=False)
     sys.exit(worker.exitcode)
+
+
+def _check_engines(parser: argparse.ArgumentParser) -> None:
+    """A bad ``ENGINES_FILE`` stops a bot worker before it takes a task, saying what is wrong."""
+    from app.engines import EngineConfigError, load_engines
+
+    try:
+        engines = load_engines(Settings.from_env().engines_file)
+    except EngineConfigError as bad:
+        parser.exit(2, f"python -m app.worker bot: bad engine configuration: {bad}\n")
+    for strength, spec in engines.items():
+        logging.getLogger(__name__).info("%s: %s (%s)", strength.name, spec.name, " ".join(spec.argv))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,28 @@
-"""The AI opponent: GNU Go, on its own queue, so a slow engine never delays a human move.
+"""The AI opponent: a GTP engine (GNU Go unless ``ENGINES_FILE`` says otherwise, ``app.engines``),
+on its own queue, so a slow engine never delays a human move.
 
-Each bot worker process keeps one engine warm while bot games are active; it sleeps after
-``BOT_IDLE_S`` without use and wakes on the next request, telling the waiting player it is
-booting. The bot's moves go through the same judge as anybody's (``make_move``), with a request
-id per game version, so a redelivered bot task never plays twice.
+Each bot worker process, on this host or another, keeps one engine warm while bot games are
+active; it sleeps after ``BOT_IDLE_S`` without use and wakes on the next request, telling the
+waiting player it is booting. The bot's moves go through the same judge as anybody's
+(``make_move``), with a request id per game version, so a redelivered bot task (its worker died
+mid-move: the task is acknowledged late and given to another worker after the visibility timeout)
+never plays twice. An engine that overruns its time for a move is stopped, the player is told
+(``Error`` ``engine_overran``) and the AI passes (or resigns, as configured) instead.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from typing import Optional
 
-from app import game
-from app.celery_app import BOT_QUEUE, celery
-from app.engine import EngineFailure, EngineKeeper
+from app import events, game
+from app.celery_app import celery
+from app.engine import ONLINE, EngineFailure, EngineKeeper, EngineOverran, GenmoveResult
+from app.engines import load_engines
+from app.events import iso_time
 from app.liveness import engine_status, report_engine_status
-from app.go import Color
 
-from .common import apply, store, tell
+from .common import ENGINE_MOVE_TASK, apply, store, tell
 from .moves import make_move
 
 
@@ -29,45 +33,44 @@ def _report(status: str, since: float) -> None:
 
 @functools.cache
 def keeper() -> EngineKeeper:
-    return EngineKeeper(idle_stop_s=store().settings.bot_idle_s, on_status=_report)
+    settings = store().settings
+    return EngineKeeper(engines=load_engines(settings.engines_file), idle_stop_s=settings.bot_idle_s,
+                        on_status=_report)
 
 
-def _tell_status(client_id: str, game_id: str) -> None:
-    """While an AI game waits on the engine: its state, in the original's own terms."""
+def _tell_status(client_id: str, game_id: str, status: str, since: float) -> None:
+    """While an AI game waits on the engine: the state of the engine that serves it (this
+    worker's, whatever other bot workers are doing), in the original's own terms."""
     games = store()
-    engine = engine_status(games.redis, games.keys)
-    tell(client_id, {"type": "IdleStatusProvided", **engine, "gameId": game_id, "engine": engine})
+    engine = {**engine_status(games.redis, games.keys), "status": status, "since": iso_time(since)}
+    tell(client_id, events.idle_status(status, engine["since"], engine, game_id))
 
 
-def _bot_color(state: game.GameState) -> Optional[Color]:
-    for color in Color:
-        if state.seated(color) == game.BOT:
-            return color
-    return None
-
-
-@celery.task(name="bugout.bot.play")
+@celery.task(name=ENGINE_MOVE_TASK)
 def play(game_id: str, version: int) -> str:
     """Answer the position at ``version`` with the engine's move, if it is still the bot's turn."""
     state = store().load(game_id)
     if state is None or state.phase is not game.Phase.PLAYING or state.version != version:
         return "stale"
-    color = _bot_color(state)
+    color = game.bot_color(state)
     if color is None or state.board().to_move is not color:
         return "not_bot_turn"
     engine = keeper()
     human = state.creator
-    booting = engine.status != "Online"
+    booting = engine.status != ONLINE
     if booting:
-        _report("Booting", time.time())
-        _tell_status(human, game_id)
+        _tell_status(human, game_id, "Booting", time.time())
+    choice: GenmoveResult
     try:
         choice = engine.genmove(state)
+    except EngineOverran as late:
+        tell(human, events.error("engine_overran", str(late)))
+        choice = late.fallback
     except EngineFailure as failure:
-        tell(human, {"type": "Error", "code": "engine_failed", "message": str(failure), "replyTo": None})
+        tell(human, events.error("engine_failed", str(failure)))
         return "engine_failed"
-    if booting:
-        _tell_status(human, game_id)
+    if booting and engine.status == ONLINE:
+        _tell_status(human, game_id, ONLINE, engine.since)
     req_id = f"bot:{version}"
     if choice == "resign":
         return apply(game_id, game.BOT, lambda s: game.resign(s, game.BOT), req_id=req_id)
@@ -80,12 +83,3 @@ def sleep() -> str:
     """Put the engine to sleep now (nobody is connected)."""
     keeper().stop()
     return "asleep"
-
-
-def next_for(before: Optional[game.GameState], after: game.GameState) -> None:
-    """After a saved change: ask the engine for a move when it is the AI's turn. (Dead stones
-    are never the engine's work: ``app.go.life`` suggests them in milliseconds.)"""
-    if after.phase is game.Phase.PLAYING and after.has_bot:
-        color = _bot_color(after)
-        if color is not None and after.board().to_move is color:
-            play.apply_async((after.game_id, after.version), queue=BOT_QUEUE)

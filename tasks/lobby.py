@@ -276,7 +276,8 @@ def attach_bot(
     if not WorkerBeacons(games.redis, games.keys).alive(BOT_QUEUE) and games.load(game_id) is None:
         tell_error(client_id, "ai_unavailable",
                    "the AI is not available on this server now: no bot worker with an engine answers "
-                   "(install GNU Go, Debian package 'gnugo', and start the Procfile's bot line)")
+                   "(start the Procfile's bot line, with GNU Go installed (Debian package 'gnugo') or the "
+                   "engines of ENGINES_FILE)")
         return "ai_unavailable"
     if _refused(client_id, address, game_id, against_ai=True):
         return "refused"

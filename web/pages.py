@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from typing import Any
@@ -19,15 +20,19 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index() -> str:
+    settings = current_app.extensions["bugout"].settings
     return render_template("index.html", protocol={"extensions": dialect.names(dialect.ALL)},
-                           choices=_CHOICES)
+                           choices=_choices(settings.engines_file))
 
 
-_CHOICES = {
-    "board_sizes": choices.BOARD_SIZES,
-    "bots": [{"name": s.bot_name, "stars": int(s), "engine": engine.describe(s)} for s in choices.Strength],
-}
-"""What the page offers a creator, from the one home of each list."""
+@functools.cache
+def _choices(engines_file: str) -> dict[str, Any]:
+    """What the page offers a creator, from the one home of each list."""
+    return {
+        "board_sizes": choices.BOARD_SIZES,
+        "bots": [{"name": s.bot_name, "stars": int(s), "engine": engine.describe(s, engines_file)}
+                 for s in choices.Strength],
+    }
 
 
 @bp.get("/healthz")

@@ -19,3 +19,9 @@ def fake_gtp_binary(directory: Path) -> Path:
     wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(FAKE_GTP))} "$@"\n')
     wrapper.chmod(0o755)
     return wrapper
+
+
+def fake_gtp_argv(*options: str) -> list[str]:
+    """The fake engine's command line for an ``ENGINES_FILE`` or ``EngineSpec.argv``, with options
+    such as ``--genmove-delay-s=600`` (they win over the ``FAKE_GTP_*`` environment)."""
+    return [sys.executable, str(FAKE_GTP), *options]

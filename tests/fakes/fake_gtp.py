@@ -9,14 +9,21 @@ undo, is_legal, list_stones, final_status_list, final_score, quit. It keeps a re
 suicide, does not retake a simple ko and does not fill one of the mover's own one-point eyes;
 else it passes. It considers no stone dead.
 
-Run it where GNU Go would run (``GNUGO_BINARY``); it ignores GNU Go's command-line flags.
-Behaviour taken from the environment:
+Run it where GNU Go would run (``GNUGO_BINARY``), or as any engine's command line in an
+``ENGINES_FILE`` (``app.engines``); it ignores GNU Go's command-line flags. It also takes
+``time_settings`` and ``time_left`` (and only records them). Behaviour taken from the
+environment, or from the same options on its command line (``--genmove-delay-s=60``,
+``--unknown=time_left,time_settings``, …: the name without ``FAKE_GTP_``, lower case, ``-`` for
+``_``), which win, so one worker can run differently configured fakes for different strengths:
 
 ``FAKE_GTP_GENMOVE_DELAY_S``   seconds to think before answering ``genmove``
 ``FAKE_GTP_DEAD_DELAY_S``      seconds before answering ``final_status_list`` (dead-stone analysis)
 ``FAKE_GTP_HANG``              comma-separated command names that are never answered
 ``FAKE_GTP_FAIL``              comma-separated command names answered with ``? fake failure``
 ``FAKE_GTP_DIE_AFTER``         answer N commands, then exit (status 3) on the next one, unanswered
+``FAKE_GTP_UNKNOWN``           comma-separated command names it does not know (answered
+                               ``? unknown command`` and left out of ``list_commands``)
+``FAKE_GTP_NAME``              what ``name`` answers (default ``Fake GTP``)
 ``FAKE_GTP_LOG``               a file to which it appends ``<pid> start <command>`` when it begins
                                a command and ``<pid> done <command>`` just before it answers, so a
                                test can wait for a slow command to have begun
@@ -38,8 +45,9 @@ COLUMNS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
 COMMANDS = (
     "protocol_version", "name", "version", "list_commands", "known_command", "boardsize",
     "clear_board", "komi", "level", "play", "genmove", "undo", "is_legal", "list_stones",
-    "final_status_list", "final_score", "quit",
+    "final_status_list", "final_score", "time_settings", "time_left", "quit",
 )
+OPTIONS = ("genmove_delay_s", "dead_delay_s", "hang", "fail", "die_after", "log", "unknown", "name")
 BLACK, WHITE = "B", "W"
 
 
@@ -47,8 +55,19 @@ class Failure(Exception):
     """A ``? message`` answer."""
 
 
-def _names(variable: str) -> set[str]:
-    return {name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()}
+def settings(argv: list[str]) -> dict[str, str]:
+    """``FAKE_GTP_*`` from the environment, overridden by ``--option=value`` arguments."""
+    found = {option: os.environ.get(f"FAKE_GTP_{option.upper()}", "") for option in OPTIONS}
+    for arg in argv:
+        name, _, value = arg.partition("=")
+        option = name[2:].replace("-", "_") if name.startswith("--") else ""
+        if option in OPTIONS and _:
+            found[option] = value
+    return found
+
+
+def _names(text: str) -> set[str]:
+    return {name.strip() for name in text.split(",") if name.strip()}
 
 
 class Board:
@@ -176,13 +195,17 @@ class Engine:
         self.allow_suicide = "--allow-all-suicide" in argv
         self.board = Board(19, self.allow_suicide)
         self.komi = 0.0
-        self.genmove_delay = float(os.environ.get("FAKE_GTP_GENMOVE_DELAY_S") or 0)
-        self.dead_delay = float(os.environ.get("FAKE_GTP_DEAD_DELAY_S") or 0)
-        self.hang = _names("FAKE_GTP_HANG")
-        self.fail = _names("FAKE_GTP_FAIL")
-        die_after = os.environ.get("FAKE_GTP_DIE_AFTER")
-        self.die_after = int(die_after) if die_after else None
-        self.log_path = os.environ.get("FAKE_GTP_LOG") or None
+        options = settings(argv)
+        self.genmove_delay = float(options["genmove_delay_s"] or 0)
+        self.dead_delay = float(options["dead_delay_s"] or 0)
+        self.hang = _names(options["hang"])
+        self.fail = _names(options["fail"])
+        self.unknown = _names(options["unknown"])
+        self.name = options["name"] or "Fake GTP"
+        self.die_after = int(options["die_after"]) if options["die_after"] else None
+        self.log_path = options["log"] or None
+        self.time_left: dict[str, tuple[int, int]] = {}
+        """The last ``time_left`` per colour: (seconds, stones)."""
         self.answered = 0
         self.pending = b""
         self.stdin = sys.stdin.buffer.fileno()
@@ -251,16 +274,25 @@ class Engine:
         raise Failure("invalid color")
 
     def run(self, name: str, args: list[str]) -> str:
+        if name in self.unknown or name not in COMMANDS:
+            raise Failure("unknown command")
         if name == "protocol_version":
             return "2"
         if name == "name":
-            return "Fake GTP"
+            return self.name
         if name == "version":
             return "1.0"
         if name == "list_commands":
-            return "\n".join(COMMANDS)
+            return "\n".join(c for c in COMMANDS if c not in self.unknown)
         if name == "known_command":
-            return "true" if args and args[0] in COMMANDS else "false"
+            return "true" if args and args[0] in COMMANDS and args[0] not in self.unknown else "false"
+        if name in ("time_settings", "time_left"):
+            numbers = args[1:] if name == "time_left" else args
+            if len(numbers) != 2 + (name == "time_settings") or not all(n.isdigit() for n in numbers):
+                raise Failure("syntax error")
+            if name == "time_left":
+                self.time_left[self.color(args[0])] = (int(numbers[0]), int(numbers[1]))
+            return ""
         if name == "boardsize":
             size = int(args[0]) if args and args[0].isdigit() else 0
             if not 1 <= size <= len(COLUMNS):

@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from app import game
+from app.liveness import engine_status
 from tasks import lobby, moves
 
 from ..support import processes
@@ -34,7 +35,8 @@ def bot_game(player, bot_color: str = "WHITE", bot_name: str = "KataGoOneStar", 
 
 
 def engine_state(games) -> str:
-    return games.redis.hget(games.keys.engine_status(), "status") or "Idle"
+    """What players see of the engines (only this session's bot worker reports here)."""
+    return engine_status(games.redis, games.keys)["status"]
 
 
 def engine_pids(bot_worker) -> list[int]:

@@ -317,13 +317,14 @@ def test_second_failure_raises_engine_failure(
 
 
 def test_timeout_twice_raises_engine_failure(recorder: Recorder, tmp_path: Path) -> None:
-    # A fake GTP engine that accepts everything but never answers genmove: both attempts time out.
+    # A fake GTP engine that accepts everything but never answers komi: loading the game times out
+    # twice. (A genmove that never answers is an overrun: tests/unit/test_fake_gtp.py.)
     fake = tmp_path / "hanging-gtp"
     fake.write_text(
         "#!/bin/sh\n"
         "while read -r line; do\n"
         "  case \"$line\" in\n"
-        "    genmove*) exec sleep 30 ;;\n"
+        "    komi*) exec sleep 30 ;;\n"
         "    quit*) printf '= \\n\\n'; exit 0 ;;\n"
         "    *) printf '= \\n\\n' ;;\n"
         "  esac\n"

@@ -4,18 +4,20 @@ through app.engine.EngineKeeper, which the bot worker runs it under."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.choices import Strength
-from app.engine import EngineKeeper
-from app.game import attach_bot, encode_move, new_game
+from app.engine import RESIGN, EngineKeeper, EngineOverran
+from app.engines import EngineSpec
+from app.game import GameState, attach_bot, encode_move, new_game
 from app.go import Color, Move, Point
 from app.gtp import EngineDied, EngineTimeout, GtpEngine, GtpError
 
-from ..fakes import FAKE_GTP, fake_gtp_binary
+from ..fakes import FAKE_GTP, fake_gtp_argv, fake_gtp_binary
 
 
 @pytest.fixture
@@ -140,3 +142,92 @@ def test_the_keeper_plays_a_game_on_it(binary: str, tmp_path: Path, monkeypatch:
     finally:
         keeper.stop()
     assert statuses[-1] == "Idle"
+
+
+# -- any GTP engine, its time per move, and an overrun ------------------------------------------
+
+FAR_BEYOND_S = "600"
+"""The slow fake's delay: far beyond any time per move here, so an overrun is never a race."""
+
+
+def fake_spec(log: Path, *options: str, **fields: object) -> EngineSpec:
+    values: dict[str, object] = {"name": "Fake", "argv": tuple(fake_gtp_argv(f"--log={log}", *options))}
+    return EngineSpec(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def bot_state(strength: Strength = Strength.ONE_STAR) -> GameState:
+    decision = attach_bot(new_game(f"fake-{uuid.uuid4().hex}", "human", board_size=9), Color.WHITE, strength)
+    assert decision.state is not None
+    state = decision.state
+    state.moves.append(encode_move(Move(Color.BLACK, Point(0, 0))))
+    return state
+
+
+def started_commands(log: Path) -> list[str]:
+    return [line.split(" ", 2)[2] for line in log.read_text().splitlines() if line.split(" ", 2)[1] == "start"]
+
+
+@pytest.mark.parametrize("on_overrun, fallback", [("pass", None), ("resign", RESIGN)])
+def test_an_engine_that_overruns_its_time_per_move_is_stopped_and_the_ai_passes_or_resigns(
+    tmp_path: Path, on_overrun: str, fallback: object
+) -> None:
+    log = tmp_path / "gtp.log"
+    slow = fake_spec(log, f"--genmove-delay-s={FAR_BEYOND_S}", seconds_per_move=0.5, on_overrun=on_overrun)
+    statuses: list[str] = []
+    keeper = EngineKeeper(idle_stop_s=None, engines={s: slow for s in Strength},
+                          on_status=lambda status, since: statuses.append(status))
+    try:
+        keeper.ensure()
+        pid = keeper.pid
+        assert pid is not None
+        with pytest.raises(EngineOverran, match="took more than its 0.5 s") as overran:
+            keeper.genmove(bot_state())
+        assert overran.value.fallback == fallback
+        assert keeper.pid is None and keeper.status == "Idle"
+        assert statuses == ["Booting", "Online", "Idle"]
+        assert "genmove white" in started_commands(log)
+        with pytest.raises(ProcessLookupError):  # stopped, and reaped: not left thinking
+            os.kill(pid, 0)
+    finally:
+        keeper.stop()
+
+
+def test_any_gtp_engine_gets_its_commands_and_the_time_for_its_move(tmp_path: Path) -> None:
+    log = tmp_path / "gtp.log"
+    spec = fake_spec(log, commands=("level 3",), seconds_per_move=7)
+    keeper = EngineKeeper(idle_stop_s=None, engines={s: spec for s in Strength})
+    try:
+        assert keeper.genmove(bot_state()) == Point(1, 0)
+        assert keeper.flags == ()  # rules = "none": no GNU Go flags on another engine's command line
+    finally:
+        keeper.stop()
+    commands = started_commands(log)
+    assert commands[commands.index("play black A9") + 1:] == [
+        "level 3", "time_settings 0 7 1", "time_left white 7 1", "genmove white", "quit"]
+
+
+def test_an_engine_without_time_commands_is_not_sent_them(tmp_path: Path) -> None:
+    log = tmp_path / "gtp.log"
+    spec = fake_spec(log, "--unknown=time_settings,time_left")
+    keeper = EngineKeeper(idle_stop_s=None, engines={s: spec for s in Strength})
+    try:
+        assert keeper.genmove(bot_state()) == Point(1, 0)
+    finally:
+        keeper.stop()
+    assert not any(c.startswith("time_") for c in started_commands(log))
+
+
+def test_strengths_with_other_engines_restart_the_process_and_gnugo_levels_share_one(tmp_path: Path) -> None:
+    log = tmp_path / "gtp.log"
+    one = fake_spec(log, "--name=one")
+    two = fake_spec(log, "--name=two")
+    keeper = EngineKeeper(idle_stop_s=None, engines={**{s: one for s in Strength}, Strength.TWO_STARS: two})
+    try:
+        keeper.genmove(bot_state(Strength.ONE_STAR))
+        first = keeper.pid
+        keeper.genmove(bot_state(Strength.THREE_STARS))
+        assert keeper.pid == first  # the same command line: the same process
+        keeper.genmove(bot_state(Strength.TWO_STARS))
+        assert keeper.pid not in (None, first)
+    finally:
+        keeper.stop()

@@ -44,6 +44,7 @@ export const ERRORS = {
   bad_board_size: "That board size is not available.",
   lobby_busy: "The lobby is busy. Try again in a moment.",
   engine_failed: "The AI engine failed. Try again, or start a new game.",
+  engine_overran: "The AI ran out of time for its move.",
   not_identified: "Still connecting…",
   nothing_to_claim: "There is no win to claim.",
 };
