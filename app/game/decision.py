@@ -79,6 +79,9 @@ def seated_player(state: GameState, client_id: str) -> Color:
 def finish(new: GameState, result: str, reason: str, score: Optional[Score] = None) -> Decision:
     new.phase = Phase.OVER
     new.result, new.end_reason = result, reason
+    running = new.clock_state()
+    if running is not None:
+        new.clock = clocks.stop(running).to_json()  # a finished game's clocks stand still
     new.undo_requested_by = None
     new.claimable_by = None
     over = events.game_over(new.game_id, result, reason, new.version, score)

@@ -67,11 +67,7 @@ def make_move(
             implied = events.move_made(new.game_id, implied_pass, len(new.moves), seat, new.version,
                                        clocks=new.clocks_json(arrived))
             deliveries.append(Delivery(implied, game=new.game_id))
-    move = Move(seat, point)
-    try:
-        captured = board.play(move)
-    except IllegalMoveError as illegal:
-        raise reject(illegal.reason, str(illegal))
+    # A move that arrives after its flag fell is late whatever it is, legal or not.
     if clock is not None:
         clock = clocks.charge(state.control(), clock, seat.value, arrived, lag_allowance_s)
         new.clock = clock.to_json()
@@ -81,6 +77,11 @@ def make_move(
                             clients=(client_id,))
             lost = finish(new, f"{seat.opponent.letter}+T", "timeout")
             return Decision(lost.state, [late, *lost.deliveries])
+    move = Move(seat, point)
+    try:
+        captured = board.play(move)
+    except IllegalMoveError as illegal:
+        raise reject(illegal.reason, str(illegal))
     new.moves.append(encode_move(move))
     new.undo_requested_by = None
     made = events.move_made(new.game_id, move, len(new.moves), board.to_move, new.version, captured,

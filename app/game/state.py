@@ -186,16 +186,17 @@ _FIELDS = fields(GameState)
 
 # A replayed board per game, reused while its moves are a prefix of the state's: in a game in
 # progress each task then replays one move instead of the whole game.
-_BOARDS: dict[str, tuple[tuple[str, ...], go.Game]] = {}
+_BOARDS: dict[str, tuple[tuple[object, ...], tuple[str, ...], go.Game]] = {}
 _BOARD_CACHE_LIMIT = 512
 
 
 def _replay(state: GameState) -> go.Game:
     cached = _BOARDS.get(state.game_id)
     if cached is not None:
-        moves, board = cached
+        setup, moves, board = cached
         n = len(moves)
-        if n <= len(state.moves) and tuple(state.moves[:n]) == moves and board.size == state.board_size:
+        # The setup must match too: joining can change a waiting game's rules (to ``original``).
+        if setup == _setup(state) and n <= len(state.moves) and tuple(state.moves[:n]) == moves:
             game = board.copy()
             _push_all(game, state.moves[n:])
             _remember(state, game)
@@ -216,6 +217,10 @@ def _push_all(game: go.Game, encoded: list[str]) -> None:
 def _remember(state: GameState, game: go.Game) -> None:
     if len(_BOARDS) >= _BOARD_CACHE_LIMIT:
         _BOARDS.pop(next(iter(_BOARDS)))
-    _BOARDS[state.game_id] = (tuple(state.moves), game)
+    _BOARDS[state.game_id] = (_setup(state), tuple(state.moves), game)
+
+
+def _setup(state: GameState) -> tuple[object, ...]:
+    return (state.board_size, state.rule_set(), state.handicap)
 
 
