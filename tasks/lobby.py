@@ -236,7 +236,7 @@ def join_private_game(client_id: str, compact_id: str, extensions: Optional[list
         # comes back to the game, or leaves it if it cannot.
         result = apply(state.game_id, client_id, lambda s: game.come_back(s, client_id, speaks),
                        req_id=req_id, silent=True)
-        return "joined" if result in ("saved", "rejected", "duplicate") else _private_rejected(client_id, compact_id)
+        return "joined" if result in ("saved", "unchanged", "duplicate") else _private_rejected(client_id, compact_id)
     leave_previous_game(client_id, speaks, keep=state.game_id)
     result = apply(
         state.game_id,
