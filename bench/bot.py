@@ -44,6 +44,8 @@ from app.choices import Strength  # noqa: E402
 from app.engine import RESIGN, EngineKeeper, rule_flags  # noqa: E402
 from app.go import Color, Move, Point  # noqa: E402
 from app.gtp import GtpEngine, from_vertex, to_vertex  # noqa: E402
+from tests.support import proc  # noqa: E402
+from tests.support.stats import interpolated as percentile  # noqa: E402
 
 RULES = "chinese"
 KOMI = 7.5
@@ -53,7 +55,6 @@ DEPTHS = {19: (40, 120), 13: (20, 60), 9: (10, 30)}
 POSITIONS_PER_GAME = 4
 SELF_PLAY_LEVEL = 1
 LIMIT_MS = 2000.0
-CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -173,14 +174,7 @@ def build_positions(count: int, seed: int, sizes: tuple[int, ...]) -> dict[int, 
 
 
 def engine_cpu_s(pid: Optional[int]) -> Optional[float]:
-    if pid is None:
-        return None
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICK  # utime + stime
+    return None if pid is None else proc.cpu_seconds(pid, with_children=False)
 
 
 def bot_state(position: Position, level: int, game_id: str) -> games.GameState:
@@ -203,16 +197,6 @@ def measure(keeper: EngineKeeper, position: Position, level: int, game_id: str) 
     cpu_ms = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000
     text = "resign" if reply == RESIGN else "pass" if reply is None else "move"
     return Sample(wall_ms, cpu_ms, text)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (``q`` in 0..1)."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    k = (len(ordered) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 # -- main -------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from app.engine import rule_flags  # noqa: E402
 from app.go import Color, Game, GoError, Point, fixed_handicap  # noqa: E402
 from app.go.life import suggest_dead  # noqa: E402
 from app.gtp import EngineError, GtpEngine, GtpError, from_vertex, to_vertex  # noqa: E402
+from tests.support import proc  # noqa: E402
 
 RECORDS = "/usr/share/goban/*"
 RESULT = re.compile(r"^\s*([BW])\+(\d+(?:\.\d+)?)\s*$")
@@ -230,9 +231,11 @@ class GnuGo:
 
 
 def cpu_of(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc/<pid>/stat``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of process ``pid`` so far."""
+    seconds = proc.cpu_seconds(pid, with_children=False)
+    if seconds is None:
+        raise ProcessLookupError(f"GNU Go (pid {pid}) is gone")
+    return seconds
 
 
 def sample(count: int, size: int) -> list[int]:

@@ -18,7 +18,6 @@ import argparse
 import gc
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,9 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.procfile import launch, procfile_command, stop_group  # noqa: E402
+from bench import scratch  # noqa: E402
+from tests.support.processes import Proc, procfile_command, stop, wait_pinged  # noqa: E402
+from tests.support.stats import summary as print_summary  # noqa: E402
 
 WARMUP = 50
 TIMEOUT_S = 10.0
@@ -39,36 +40,8 @@ FLOOR_TASK = "celery.accumulate"
 MOVE_TASK = "bugout.moves.make_move"
 
 
-def start_worker(prefix: str, redis_url: str, extra_args: str, log: Path) -> subprocess.Popen[bytes]:
-    command = procfile_command("worker") + (" " + extra_args if extra_args else "")
-    return launch(command, {"KEY_PREFIX": prefix, "REDIS_URL": redis_url}, log)
-
-
-def wait_ready(sender, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        if sender.control.ping(timeout=0.5):
-            return
-    state = f"exited with code {process.poll()}" if process.poll() is not None else f"no answer in {timeout}s"
-    raise RuntimeError(f"the worker did not answer a ping ({state}):\n{log.read_text()[-3000:]}")
-
-
-def percentile(sorted_ms: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, -(-len(sorted_ms) * p // 100))
-    return sorted_ms[int(rank) - 1]
-
-
 def summary(name: str, samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    stats = {"p50": percentile(ordered, 50), "p90": percentile(ordered, 90),
-             "p99": percentile(ordered, 99), "max": ordered[-1]}
-    print(f"{name:<34} n={len(ordered):<5} "
-          + " ".join(f"{k}={v:7.3f}ms" for k, v in stats.items())
-          + f" mean={sum(ordered) / len(ordered):7.3f}ms", flush=True)
-    return stats
+    return print_summary(name, samples_ms, widths=(34, 5, 7))
 
 
 def timed(call: Callable[[], object], expect: Callable[[object], bool], count: int) -> list[float]:
@@ -152,15 +125,15 @@ def main() -> int:
     sender = create_celery(settings)
     store = GameStore.connect(settings)
     log = Path(tempfile.mkstemp(prefix=f"{prefix}-worker-", suffix=".log")[1])
-    worker: Optional[subprocess.Popen[bytes]] = None
+    worker: Optional[Proc] = None
     ok = False
     last_line = ""
     try:
         print(f"prefix={prefix} worker: {procfile_command('worker')} {args.worker_args}".rstrip(), flush=True)
         started = time.monotonic()
-        worker = start_worker(prefix, args.redis_url, args.worker_args, log)
-        wait_ready(sender, worker, log)
-        print(f"worker pid={worker.pid} answered ping after {time.monotonic() - started:.2f}s", flush=True)
+        worker = scratch.start("worker", "worker", {"KEY_PREFIX": prefix, "REDIS_URL": args.redis_url}, log, args.worker_args)
+        wait_pinged(sender, [worker])
+        print(f"worker pid={worker.process.pid} answered ping after {time.monotonic() - started:.2f}s", flush=True)
 
         def send(name: str, task_args: tuple) -> object:
             return sender.send_task(name, args=task_args, ignore_result=False).get(timeout=TIMEOUT_S)
@@ -209,7 +182,7 @@ def main() -> int:
                      f"floor_p99_ms={floor_stats['p99']:.3f}")
     finally:
         if worker is not None:
-            stop_group(worker)
+            stop(worker.process)
         sender.close()
         removed = store.delete_everything()  # games, events, replies and Celery's keys (prefix:celery:*)
         store.redis.close()

@@ -10,7 +10,8 @@ import uuid
 
 import pytest
 
-from ..support import processes
+from ..support import proc, processes
+from ..support.seating import seat
 from ..support.stack import OwnRedis, Stack
 from ..support.wsclient import WsClient
 
@@ -26,15 +27,7 @@ def seated_pair(url: str) -> tuple[WsClient, WsClient, str]:
     black, white = WsClient(url), WsClient(url)
     black.identify()
     white.identify()
-    black.send({"type": "FindPublicGame", "boardSize": 19})
-    game_id = black.wait("WaitForOpponent")["gameId"]
-    white.send({"type": "FindPublicGame", "boardSize": 19})
-    white.wait("GameReady")
-    black.send({"type": "ChooseColorPref", "colorPref": "Black"})
-    white.send({"type": "ChooseColorPref", "colorPref": "White"})
-    black.wait("YourColor")
-    white.wait("YourColor")
-    return black, white, game_id
+    return black, white, seat(black, white, 19)
 
 
 def points(color: str):
@@ -169,14 +162,6 @@ def test_a_restarted_web_process_gets_its_clients_back(stack) -> None:
     white.close()
 
 
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 def test_ten_thousand_bad_frames_leave_the_server_up_and_the_games_unchanged(stack) -> None:
     stack.start_web()
     stack.start_worker()
@@ -198,7 +183,7 @@ def test_ten_thousand_bad_frames_leave_the_server_up_and_the_games_unchanged(sta
     senders = [WsClient(stack.gateway) for _ in range(40)]
     for sender in senders:
         sender.identify()
-    warm = rss_kb(web_pid)
+    warm = proc.memory(web_pid)["VmRSS"]
     for i in range(10_000):
         sender = senders[i % len(senders)]
         sender.send_raw(junk[i % len(junk)]())
@@ -210,7 +195,7 @@ def test_ten_thousand_bad_frames_leave_the_server_up_and_the_games_unchanged(sta
         sender.close()
     after = stack.store.load(game_id)
     assert (after.moves, after.version) == (before.moves, before.version)
-    assert rss_kb(web_pid) - warm < 30_000, "the web process grew by more than 30 MB"
+    assert proc.memory(web_pid)["VmRSS"] - warm < 30_000, "the web process grew by more than 30 MB"
     assert white.closed_with is None, white.closed_with
     assert white.move(game_id, "WHITE", 15, 15)["type"] == "MoveMade", stack.store.load(game_id)
     black.close()

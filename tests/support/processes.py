@@ -1,4 +1,5 @@
-"""Start the stack's processes for tests exactly as the Procfile does, and stop them for sure."""
+"""Start the stack's processes exactly as the Procfile does, wait until they are ready, and stop
+them for sure: for the tests and the benchmarks alike."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import redis
+
+from .proc import descendants  # noqa: F401  (where the tests have always found it)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,25 +28,47 @@ def procfile() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
-def start(process_type: str, env: Mapping[str, str], extra_args: str = "",
-          log: Optional[Path] = None) -> subprocess.Popen[bytes]:
-    """Run the Procfile's command for ``process_type`` with the venv first on PATH."""
-    command = procfile()[process_type] + (" " + extra_args if extra_args else "")
-    full_env = {**os.environ, **env}
+def procfile_command(process_type: str) -> str:
+    try:
+        return procfile()[process_type]
+    except KeyError:
+        raise SystemExit(f"no {process_type!r} line in the Procfile") from None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def launch(command: str, env: Mapping[str, str], log: Optional[Path] = None,
+           preexec_fn: Optional[Callable[[], None]] = None,
+           defaults: Mapping[str, str] = {}) -> subprocess.Popen[bytes]:
+    """``bash -c`` the command in its own session (process group, so a kill reaches every child),
+    with the venv first on PATH, its output appended to ``log`` (or dropped).
+
+    The environment is ``defaults``, then this process's, then ``env``. A simple command is
+    ``exec``-ed so the pid is the program's; a list (``a && b``) is not, or only its first command
+    would run. ``preexec_fn`` runs in the child before the exec (e.g. to join a cgroup).
+    """
+    simple = not any(op in command for op in ("&&", "||", ";", "|"))
+    full_env = {**defaults, **os.environ, **env}
     full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
     output = open(log, "ab") if log else subprocess.DEVNULL
     try:
-        return subprocess.Popen(
-            ["bash", "-c", f"exec {command}"],
-            cwd=ROOT,
-            env=full_env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so a kill reaches every child
-        )
+        return subprocess.Popen(["bash", "-c", f"exec {command}" if simple else command], cwd=ROOT,
+                                env=full_env, stdout=output, stderr=subprocess.STDOUT,
+                                start_new_session=True, preexec_fn=preexec_fn)
     finally:
         if log:
             output.close()  # the child has its own copy of the descriptor
+
+
+def start(process_type: str, env: Mapping[str, str], extra_args: str = "",
+          log: Optional[Path] = None, **options: Any) -> subprocess.Popen[bytes]:
+    """Run the Procfile's command for ``process_type`` (``options``: those of :func:`launch`)."""
+    command = procfile_command(process_type) + (" " + extra_args if extra_args else "")
+    return launch(command, env, log, **options)
 
 
 def kill(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL, grace: float = 10) -> None:
@@ -66,6 +93,14 @@ def kill(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL, grace: flo
     process.wait(timeout=5)
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """A warm shutdown (SIGTERM to the group, 15 s to finish), then SIGKILL to whatever is left."""
+    try:
+        kill(process, signal.SIGTERM, grace=15)
+    except subprocess.TimeoutExpired:  # not even SIGKILL took it within 5 s: nothing more to do
+        pass
+
+
 def quote(text: str) -> str:
     return shlex.quote(text)
 
@@ -77,26 +112,60 @@ def tail(log: Optional[Path], chars: int = 3000) -> str:
         return f"(no log: {failure})"
 
 
-def descendants(pid: int) -> list[tuple[int, str]]:
-    """(pid, command name) of every process under ``pid``, read from /proc (Linux)."""
-    parent_of: dict[int, tuple[int, str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+@dataclass
+class Proc:
+    """A started process with a name to report it by, its log and, for a web, its port."""
+
+    label: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    port: Optional[int] = None
+
+
+# -- readiness --------------------------------------------------------------------------------
+
+def wait_serving(base: str, process: subprocess.Popen[bytes], log: Optional[Path], timeout: float = 30) -> None:
+    """Until ``GET /`` answers; fails with the log's tail if the process dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # gone meanwhile
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]  # the name may hold spaces and parentheses
-        parent_of[int(entry.name)] = (int(stat[stat.rindex(")") + 2:].split()[1]), name)
-    found: list[tuple[int, str]] = []
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [(child, name) for child, (ppid, name) in parent_of.items() if ppid == parent]
-        found.extend(children)
-        frontier.extend(child for child, _ in children)
-    return found
+            urllib.request.urlopen(base + "/", timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError(f"web did not start: {tail(log)}") from None
+            time.sleep(0.05)
+
+
+def wait_redis(client: redis.Redis, process: subprocess.Popen[bytes], log: Optional[Path] = None,
+               timeout: float = 10.0) -> None:
+    """Until the Redis ``process`` answers PING; fails with its log's tail if it dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if client.ping():
+                return
+        except redis.RedisError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError(f"Redis did not start:\n{tail(log, 2000)}") from None
+            time.sleep(0.02)
+
+
+def wait_pinged(sender: Any, workers: Sequence[Proc], timeout: float = 30.0) -> None:
+    """Until each of the Celery ``workers`` has answered a ping (``sender``: a Celery app on
+    their broker); fails with a log's tail if one exits or they take too long."""
+    deadline = time.monotonic() + timeout
+    answered: set[str] = set()
+    while time.monotonic() < deadline:
+        dead = [p for p in workers if p.process.poll() is not None]
+        if dead:
+            raise AssertionError(f"{dead[0].label} exited ({dead[0].process.returncode}):\n{tail(dead[0].log)}")
+        for reply in sender.control.ping(timeout=0.5) or []:
+            answered.update(reply)
+        if len(answered) >= len(workers):
+            return
+    raise AssertionError(f"only {len(answered)} of {len(workers)} workers answered a ping in {timeout}s:\n"
+                         + tail(workers[0].log))
 
 
 QUEUE_OF = {"worker": "moves", "bot": "bot"}

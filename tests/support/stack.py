@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Optional
@@ -19,25 +17,9 @@ from app.config import Settings
 from app.store import GameStore
 
 from . import processes
+from .processes import free_port, wait_serving
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_serving(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
-    """Until ``GET /`` answers; fails with the log's tail if the process dies or takes too long."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise AssertionError(f"web did not start: {log.read_text()[-3000:]}") from None
-            time.sleep(0.05)
+__all__ = ["free_port", "WebProcess", "OwnRedis", "Stack"]
 
 
 class WebProcess:
@@ -49,7 +31,7 @@ class WebProcess:
         self.process = processes.start("web", {"PORT": str(self.port), **(env or {})}, log=log)
         self.base = f"http://127.0.0.1:{self.port}"
         self.gateway = f"ws://127.0.0.1:{self.port}/gateway"
-        wait_until_serving(self.base, self.process, log)
+        wait_serving(self.base, self.process, log)
 
     def stop(self) -> None:
         processes.kill(self.process, signal.SIGTERM)
@@ -72,15 +54,11 @@ class OwnRedis:
              "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if redis.Redis.from_url(self.url).ping():
-                    return
-            except redis.RedisError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        client = redis.Redis.from_url(self.url)
+        try:
+            processes.wait_redis(client, self.process)
+        finally:
+            client.close()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -112,7 +90,7 @@ class Stack:
 
     def start_web(self) -> None:
         self.web = processes.start("web", {**self.env, "PORT": str(self.web_port)}, log=self.tmp / "web.log")
-        wait_until_serving(f"http://127.0.0.1:{self.web_port}", self.web, self.tmp / "web.log")
+        wait_serving(f"http://127.0.0.1:{self.web_port}", self.web, self.tmp / "web.log")
 
     def start_worker(self, **env: str) -> subprocess.Popen[bytes]:
         """The Procfile's ``worker`` line on this stack's prefix, at once (see ``wait_workers``)."""

@@ -48,3 +48,14 @@ def play(player: Player, game_id: str, color: Optional[str], x: Optional[int], y
     """Send a move and return the answer to it (MoveMade or MoveRejected)."""
     return answer(player, send_move(player, game_id, color, x, y))
 
+
+def in_scoring(black: Player, white: Player) -> str:
+    """A 9x9 game with ``black`` and ``white`` seated, one stone each (Black 2-2, White 6-6), then
+    two passes: the scoring phase has begun."""
+    game_id = seated(black, white, 9)
+    play(black, game_id, "BLACK", 2, 2)
+    play(white, game_id, "WHITE", 6, 6)
+    play(black, game_id, "BLACK", None)
+    play(white, game_id, "WHITE", None)
+    black.wait("ScoringPhase")
+    return game_id

@@ -7,7 +7,7 @@ import pytest
 from app import game
 from tasks import moves
 
-from .flows import answer, play, seated, send_move
+from .flows import answer, in_scoring, play, seated, send_move
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -135,12 +135,7 @@ def test_quitting_while_waiting_cancels_and_leaves_the_lobby(new_player, games) 
 
 def test_scoring_toggles_and_a_new_move_resumes_play(new_player, games) -> None:
     black, white = new_player(), new_player()
-    game_id = seated(black, white, 9)
-    play(black, game_id, "BLACK", 2, 2)
-    play(white, game_id, "WHITE", 6, 6)
-    play(black, game_id, "BLACK", None)
-    play(white, game_id, "WHITE", None)
-    black.wait("ScoringPhase")
+    game_id = in_scoring(black, white)
     state = games.load(game_id)  # the toggles below start from whatever was suggested
     if (6, 6) in state.dead:
         moves.toggle_dead.delay(black.client_id, game_id, {"x": 6, "y": 6})
