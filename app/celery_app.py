@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from celery import Celery
-from kombu import Queue
+from kombu.entity import Queue
 
 from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 from app.liveness import Liveness

@@ -169,7 +169,7 @@ def _engine_installed(engines_file: str) -> bool:
         return False
 
 
-class Liveness(bootsteps.StartStopStep):
+class Liveness(bootsteps.StartStopStep):  # type: ignore[misc]  # Celery has no type information
     """A worker bootstep: beat for every queue the worker consumes while it runs."""
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:

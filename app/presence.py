@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Optional
+from typing import Any, Optional
 
 import redis
 
@@ -84,10 +84,11 @@ class Presence:
     def last_seen(self) -> dict[str, float]:
         """Each client's latest heartbeat over all its connections."""
         seen: dict[str, float] = {}
-        for member, score in self.redis.zrange(self.key, 0, -1, withscores=True):
-            text = member.decode() if isinstance(member, bytes) else member
+        members: list[tuple[Any, Any]] = self.redis.zrange(self.key, 0, -1, withscores=True)  # type: ignore[assignment]
+        for member, score in members:
+            text = member.decode() if isinstance(member, bytes) else str(member)
             client = text.split("|", 1)[0]
-            seen[client] = max(score, seen.get(client, 0.0))
+            seen[client] = max(float(score), seen.get(client, 0.0))
         return seen
 
     def connected_clients(self, now: Optional[float] = None) -> set[str]:

@@ -80,7 +80,7 @@ class Quotas:
         not over (those are dropped as seen)."""
         key = self.keys.owned_games(kind, owner)
         self.redis.zremrangebyscore(key, "-inf", now - self.ttl_s)
-        game_ids = self.redis.zrange(key, 0, -1)
+        game_ids = [str(game_id) for game_id in self.redis.zrange(key, 0, -1)]
         if not game_ids:
             return 0, 0
         pipe = self.redis.pipeline(transaction=False)

@@ -271,7 +271,8 @@ class GameStore:
         pipe.hget(key, field)
         pipe.expire(key, self.settings.game_ttl_s)
         _, stored, _ = pipe.execute()
-        return json.loads(stored)
+        reply: Json = json.loads(stored)
+        return reply
 
     def publish(self, deliveries: Iterable[Delivery]) -> None:
         routed = list(self._routes(deliveries))
@@ -321,13 +322,13 @@ class GameStore:
 
     # -- clients, invitations, lobby -----------------------------------------------------------
     def current_game(self, client_id: str) -> Optional[str]:
-        return self.redis.get(self.keys.client_game(client_id))
+        return _text_or_none(self.redis.get(self.keys.client_game(client_id)))
 
     def seat_client(self, client_id: str, game_id: str) -> SideWrite:
         return SideWrite("set", self.keys.client_game(client_id), game_id)
 
     def resolve_invite(self, compact_id: str) -> Optional[str]:
-        return self.redis.get(self.keys.invite(compact_id))
+        return _text_or_none(self.redis.get(self.keys.invite(compact_id)))
 
     def use_invite(self, compact_id: str) -> SideWrite:
         return SideWrite("del", self.keys.invite(compact_id))
@@ -346,8 +347,8 @@ class GameStore:
 
     def due_games(self, now: float, limit: int) -> list[str]:
         """Games whose next check has come, earliest first, at most ``limit``."""
-        found: list[str] = self.redis.zrangebyscore(self.keys.active_games(), "-inf", now, start=0, num=limit)
-        return found
+        found = self.redis.zrangebyscore(self.keys.active_games(), "-inf", now, start=0, num=limit)
+        return [str(game_id) for game_id in found]
 
     def recheck_at(self, game_id: str, due: float) -> None:
         self.redis.zadd(self.keys.active_games(), {game_id: due}, xx=True)
@@ -374,7 +375,8 @@ class GameStore:
 
     def waiting_public(self, board_size: int) -> list[tuple[str, str]]:
         entries = self.redis.lrange(self.keys.lobby(board_size), 0, -1)
-        return [tuple(e.split("|", 1)) for e in entries]  # type: ignore[misc]
+        pairs = (str(entry).split("|", 1) for entry in entries)
+        return [(game_id, client_id) for game_id, client_id in pairs]
 
     def delete_everything(self) -> int:
         """Remove every key under this store's prefix (tests and resets only)."""
@@ -382,3 +384,8 @@ class GameStore:
         for key in self.redis.scan_iter(match=f"{self.settings.key_prefix}:*", count=1000):
             removed += self.redis.delete(key)
         return removed
+
+
+def _text_or_none(value: object) -> Optional[str]:
+    """A string reply (the client decodes responses), typed as such."""
+    return None if value is None else str(value)

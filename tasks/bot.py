@@ -75,7 +75,8 @@ def play(game_id: str, version: int) -> str:
     if choice == "resign":
         return apply(game_id, game.BOT, lambda s: game.resign(s, game.BOT), req_id=req_id)
     coord = None if choice is None else {"x": choice.x, "y": choice.y}
-    return make_move.run(game_id, game.BOT, req_id, color.value, coord)
+    outcome: str = make_move.run(game_id, game.BOT, req_id, color.value, coord)
+    return outcome
 
 
 @celery.task(name="bugout.bot.sleep")

@@ -11,7 +11,7 @@ from typing import Callable, Optional, Sequence
 from app.attention import deadlines_of
 from app.celery_app import celery, settings_of
 from app.config import BOT_QUEUE, MOVES_QUEUE
-from app.events import Delivery, error
+from app.events import Delivery, Json, error
 from app.game import (
     Decision,
     EngineMove,
@@ -44,7 +44,7 @@ def game_of(client_id: str, game_id: Optional[str]) -> Optional[str]:
     return found
 
 
-def tell(client_id: str, payload: dict) -> None:
+def tell(client_id: str, payload: Json) -> None:
     store().publish([Delivery(payload, clients=(client_id,))])
 
 
@@ -94,8 +94,8 @@ def apply(
         if decision.state is None:
             _answer_unchanged(game_id, client_id, req_id, decision.deliveries)
             return "unchanged"
-        answer = answer_for(decision, client_id, req_id)
-        reply = (games.reply_field(client_id, req_id), answer) if req_id and answer else None
+        found = answer_for(decision, client_id, req_id)
+        reply = (games.reply_field(client_id, req_id), found) if req_id and found else None
         # A change keeps the players' "current game" index alive while the game is on (a game
         # that ends must not take the index back from a newer one).
         seated = decision.state.human_players() if decision.state.phase is not Phase.OVER else ()
@@ -122,7 +122,7 @@ def _answer_unchanged(game_id: str, client_id: str, req_id: Optional[str], repli
     games.publish(replies)
 
 
-def answer_for(decision: Decision, client_id: str, req_id: Optional[str]) -> Optional[dict]:
+def answer_for(decision: Decision, client_id: str, req_id: Optional[str]) -> Optional[Json]:
     """What the requester is told again if its request comes back: the event answering it,
     else the first one meant for it (its own colour, say), else the first game event."""
     deliveries = decision.deliveries

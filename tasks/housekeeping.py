@@ -12,7 +12,8 @@ from typing import Callable, Optional
 
 from app import game
 from app.attention import deadlines_of, next_check
-from app.celery_app import BOT_QUEUE, celery
+from app.celery_app import celery
+from app.config import BOT_QUEUE
 from app.choices import BOARD_SIZES
 from app.go import Color
 from app.liveness import engine_status
@@ -100,7 +101,7 @@ def _absence(state: game.GameState, game_id: str, seen: dict[str, float], now: f
                     return True
             continue
         if gone_since(player, state.updated_at) < now - settings.abandon_after_s:
-            if apply(game_id, player, lambda s, c=color: game.player_absent(s, c), silent=True) == "saved":
+            if apply(game_id, player, functools.partial(game.player_absent, absent=color), silent=True) == "saved":
                 done["annulled_or_claimable"] += 1
                 return True
             return False

@@ -15,7 +15,7 @@ from app.choices import BOARD_SIZES, Strength, UnknownStrength
 from app.clock import TimeControl
 from app.config import BOT_QUEUE
 from app.dialect import Extension
-from app.events import Delivery
+from app.events import Delivery, Json
 from app.game import PRIVATE, PUBLIC
 from app.go import InvalidSetupError
 from app.liveness import WorkerBeacons
@@ -95,7 +95,7 @@ def _private_game(
     rules: str,
     komi: Optional[float],
     handicap: int,
-    time_control: Optional[dict],
+    time_control: Optional[Json],
     speaks: frozenset[Extension],
     public_url: Optional[str] = None,
     context: str = "",
@@ -162,7 +162,7 @@ def create_private_game(
     komi: Optional[float] = None,
     handicap: int = 0,
     req_id: Optional[str] = None,
-    time_control: Optional[dict] = None,
+    time_control: Optional[Json] = None,
     extensions: Optional[list[str]] = None,
     public_url: Optional[str] = None,
     address: Optional[str] = None,
@@ -259,7 +259,7 @@ def attach_bot(
     komi: Optional[float] = None,
     handicap: int = 0,
     req_id: Optional[str] = None,
-    time_control: Optional[dict] = None,
+    time_control: Optional[Json] = None,
     extensions: Optional[list[str]] = None,
     address: Optional[str] = None,
 ) -> str:

@@ -6,19 +6,20 @@ import time
 from typing import Optional
 
 from app import game
+from app.events import Json
 from app.celery_app import celery
 from app.go import Color, Point
 
 from .common import apply, game_of, store
 
 
-def _point(coord: Optional[dict]) -> Optional[Point]:
+def _point(coord: Optional[Json]) -> Optional[Point]:
     return None if coord is None else Point(int(coord["x"]), int(coord["y"]))
 
 
 @celery.task(name="bugout.moves.make_move")
 def make_move(game_id: str, client_id: str, req_id: Optional[str], player: Optional[str],
-              coord: Optional[dict], received_at: Optional[float] = None) -> str:
+              coord: Optional[Json], received_at: Optional[float] = None) -> str:
     """Judge one move exactly once per request id, whatever the redeliveries and resends.
 
     ``received_at`` is when the web process took the frame: the clock charges up to then.
@@ -63,7 +64,7 @@ def leave(client_id: str, game_id: str, req_id: Optional[str] = None, silent: bo
 
 
 @celery.task(name="bugout.moves.toggle_dead")
-def toggle_dead(client_id: str, game_id: str, coord: dict, req_id: Optional[str] = None) -> str:
+def toggle_dead(client_id: str, game_id: str, coord: Json, req_id: Optional[str] = None) -> str:
     point = _point(coord)
     assert point is not None
     return apply(game_id, client_id, lambda s: game.toggle_dead(s, client_id, point), req_id=req_id)

@@ -6,7 +6,7 @@ from typing import Optional
 
 from app import events, game
 from app.celery_app import celery
-from app.events import Delivery
+from app.events import Delivery, Json
 from app.go import Color
 
 from .common import game_of, request_id, store, tell, tell_error
@@ -24,7 +24,7 @@ def _game_for(client_id: str, game_id: str, req_id: Optional[str] = None) -> Opt
 
 @celery.task(name="bugout.sync.req_sync")
 def req_sync(client_id: str, req_id: Optional[str], player_up: Optional[str] = None,
-             turn: Optional[int] = None, last_move: Optional[dict] = None,
+             turn: Optional[int] = None, last_move: Optional[Json] = None,
              game_id: Optional[str] = None) -> str:
     """Answer with the server's game; first play the client's own move if it never arrived."""
     found = game_of(client_id, game_id)

@@ -36,7 +36,7 @@ def _compress_without_context_takeover() -> None:
     import simple_websocket.ws
     from wsproto.extensions import PerMessageDeflate
 
-    simple_websocket.ws.PerMessageDeflate = functools.partial(  # type: ignore[misc]
+    simple_websocket.ws.PerMessageDeflate = functools.partial(
         PerMessageDeflate, server_no_context_takeover=True, client_no_context_takeover=True
     )
     _compression_configured = True

@@ -16,8 +16,7 @@ from flask import Blueprint, current_app, g, request
 from simple_websocket import ConnectionClosed
 
 from app import dialect, events
-from app.celery_app import MOVES_QUEUE
-from app.config import Settings
+from app.config import MOVES_QUEUE, Settings
 from app.dialect import Extension
 from app.events import error
 from app.go import Point
@@ -198,7 +197,7 @@ class Connection:
                 raise m.FrameError("not_identified", "send Identify with your clientId first",
                                    getattr(command, "reqId", None))
             if type(command) in GAME_READS and not self.read_limit.allow():
-                raise m.FrameError("rate_limited", f"too many {command.type} (a few a minute are plenty)",
+                raise m.FrameError("rate_limited", f"too many {type(command).__name__} (a few a minute are plenty)",
                                    getattr(command, "reqId", None))
             HANDLERS[type(command)](self, command)
         except m.FrameError as bad:

@@ -228,7 +228,7 @@ AnyCommand = Annotated[
     Field(discriminator="type"),
 ]
 COMMAND_TYPES = frozenset(
-    m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    m.model_fields["type"].annotation.__args__[0]
     for m in AnyCommand.__origin__.__args__  # type: ignore[attr-defined]
 )
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCommand)

@@ -27,7 +27,7 @@ class Subscriber(Protocol):
 class Relay:
     def __init__(self, client: redis.Redis, client_channel_prefix: str) -> None:
         self._client = client
-        self._pubsub = client.pubsub()
+        self._pubsub = client.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
         self._client_prefix = client_channel_prefix
         self._lock = threading.Lock()
         self._confirmed = threading.Condition(self._lock)
