@@ -48,6 +48,7 @@ from app import go
 from app.choices import Strength
 from app.engine_time import move_budget, time_commands
 from app.engines import GNUGO, GNUGO_LEVELS, EngineSpec, configured, gnugo, resolve_argv, rule_flags
+from app.events import BOOTING, IDLE, ONLINE
 from app.game import GameState
 from app.go import Color, KoRule, Point
 from app.gtp import (
@@ -75,12 +76,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-IDLE = "Idle"
-"""No engine process."""
-BOOTING = "Booting"
-"""A process is starting."""
-ONLINE = "Online"
-"""A process is running and answered."""
 
 RESIGN: Literal["resign"] = "resign"
 TIME_COMMANDS = frozenset({"time_settings", "time_left"})

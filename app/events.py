@@ -30,6 +30,16 @@ class Delivery:
     """Deliver to every connection of these clients."""
 
 
+IDLE = "Idle"
+"""``IdleStatusProvided.status``: nothing runs (no engine process; no worker seen lately)."""
+BOOTING = "Booting"
+"""It is starting."""
+ONLINE = "Online"
+"""It runs and answers."""
+STATUSES = {"idle": IDLE, "booting": BOOTING, "online": ONLINE}
+"""The statuses as our page reads them (rendered into it by ``web.pages``)."""
+
+
 def event_id() -> str:
     return str(uuid.uuid4())
 

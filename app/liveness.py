@@ -28,10 +28,9 @@ import redis
 from celery import bootsteps
 
 from app.config import BOT_QUEUE
-from app.engine import BOOTING, IDLE, ONLINE
 from app.engines import EngineConfigError, check_installed, load_engines
+from app.events import BOOTING, IDLE, ONLINE, iso_time
 from app.gtp import EngineUnavailable
-from app.events import iso_time
 from app.store import Keys
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,6 @@ import redis
 
 from app.store import Keys
 
-
 log = logging.getLogger(__name__)
 
 

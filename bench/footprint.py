@@ -56,8 +56,14 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.footprint_report import CpuSample, Stack, cpu_report, cpu_sample, memory_report  # noqa: E402
-from bench.footprint_report import redis_command_report  # noqa: E402
+from bench.footprint_report import (  # noqa: E402
+    CpuSample,
+    Stack,
+    cpu_report,
+    cpu_sample,
+    memory_report,
+    redis_command_report,  # noqa: E402
+)
 from bench.scratch import Scratch, leftovers, raise_nofile, redis_command, redis_commandstats  # noqa: E402
 from tests.support import proc  # noqa: E402
 from tests.support.processes import procfile_command, wait_redis  # noqa: E402

@@ -65,7 +65,6 @@ from tests.support import proc  # noqa: E402
 from tests.support.processes import Proc, free_port, procfile_command, stop, wait_pinged, wait_serving  # noqa: E402
 from tests.support.stats import summary  # noqa: E402
 
-
 # -- where the time goes: CPU from /proc, Redis's commands ---------------------------------------
 
 @dataclass

@@ -19,7 +19,6 @@ from bench.loadgen import MOVE_TIMEOUT_S, SETUP_TIMEOUT_S, Game, Load, next_move
 from bench.micro_stack import Stack
 from tests.support.wsclient import AsyncClient
 
-
 # -- the load: a recorder of every move, shared by the ramp's games ---------------------------------
 
 @dataclass

@@ -7,8 +7,8 @@ Last line: ``rules: games=N moves=M ours_moves_per_s=X sgfmill_moves_per_s=Y rat
 from __future__ import annotations
 
 import argparse
-import glob
 import gc
+import glob
 import sys
 import time
 from pathlib import Path

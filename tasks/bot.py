@@ -17,9 +17,9 @@ import time
 
 from app import events, game
 from app.celery_app import celery
-from app.engine import ONLINE, EngineFailure, EngineKeeper, EngineOverran, GenmoveResult
+from app.engine import EngineFailure, EngineKeeper, EngineOverran, GenmoveResult
 from app.engines import load_engines
-from app.events import iso_time
+from app.events import BOOTING, ONLINE, iso_time
 from app.liveness import engine_status, report_engine_status
 
 from .common import ENGINE_MOVE_TASK, apply, store, tell
@@ -59,7 +59,7 @@ def play(game_id: str, version: int) -> str:
     human = state.creator
     booting = engine.status != ONLINE
     if booting:
-        _tell_status(human, game_id, "Booting", time.time())
+        _tell_status(human, game_id, BOOTING, time.time())
     choice: GenmoveResult
     try:
         choice = engine.genmove(state)

@@ -13,8 +13,9 @@ from typing import Callable, Optional
 from app import game
 from app.attention import deadlines_of, next_check
 from app.celery_app import celery
-from app.config import BOT_QUEUE
 from app.choices import BOARD_SIZES
+from app.config import BOT_QUEUE
+from app.events import ONLINE
 from app.go import Color
 from app.liveness import engine_status
 from app.presence import Presence
@@ -117,7 +118,7 @@ def idle_check() -> dict[str, object]:
     games = store()
     connected = presence().connected_clients()
     engine = engine_status(games.redis, games.keys)["status"]
-    if not connected and engine == "Online":
+    if not connected and engine == ONLINE:
         celery.send_task("bugout.bot.sleep", queue=BOT_QUEUE)
         engine = "Sleeping"
     return {"connected": len(connected), "engine": engine}

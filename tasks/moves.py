@@ -6,8 +6,8 @@ import time
 from typing import Optional
 
 from app import game
-from app.events import Json
 from app.celery_app import celery
+from app.events import Json
 from app.go import Color, Point
 
 from .common import apply, game_of, store

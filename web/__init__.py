@@ -10,14 +10,13 @@ import redis
 from flask import Flask
 
 from app.config import Settings
+from app.presence import Presence
 from app.store import GameStore
 
 from .extensions import sock
 from .forwarded import parse_origins, parse_proxies
 from .messages import MAX_FRAME_BYTES
-from app.presence import Presence
 from .relay import Relay
-
 
 _compression_configured = False
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from app import choices, dialect, engine, sgf
+from app import choices, dialect, engine, events, sgf
 from app.config import BOT_QUEUE, MOVES_QUEUE
 from app.liveness import WorkerBeacons
 
@@ -21,7 +21,8 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> str:
     settings = current_app.extensions["bugout"].settings
-    return render_template("index.html", protocol={"extensions": dialect.names(dialect.ALL)},
+    protocol = {"extensions": dialect.names(dialect.ALL), "statuses": events.STATUSES}
+    return render_template("index.html", protocol=protocol,
                            choices=_choices(settings.engines_file))
 
 

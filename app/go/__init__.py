@@ -22,7 +22,17 @@ from .game import Game
 from .handicap import fixed_handicap, max_handicap
 from .outcome import Outcome, Termination
 from .rules import (
-    CHINESE, DEFAULT, JAPANESE, ORIGINAL, PRESETS, SELECTABLE, TROMP_TAYLOR, KoRule, RuleSet, Scoring, preset,
+    CHINESE,
+    DEFAULT,
+    JAPANESE,
+    ORIGINAL,
+    PRESETS,
+    SELECTABLE,
+    TROMP_TAYLOR,
+    KoRule,
+    RuleSet,
+    Scoring,
+    preset,
 )
 from .scoring import Score, score
 from .types import Color, Move, Point

@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

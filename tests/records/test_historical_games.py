@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sgfmill import boards
 from sgfmill import sgf as sgfmill_sgf
 from sgfmill import sgf_moves
 

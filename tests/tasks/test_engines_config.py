@@ -27,7 +27,6 @@ from app.store import Keys
 from ..conftest import RUN_PREFIX
 from ..support.processes import ROOT
 
-
 # -- the engines file ---------------------------------------------------------------------------
 
 def write(tmp_path: Path, text: str, name: str = "engines.toml") -> Path:

@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 
-from app import game
 from tasks import lobby, sync, undo
 
 from .flows import play, seated

@@ -6,8 +6,8 @@ import pytest
 
 from app.go import (
     CHINESE,
-    ORIGINAL,
     JAPANESE,
+    ORIGINAL,
     TROMP_TAYLOR,
     Color,
     Game,

@@ -19,7 +19,6 @@ from ..support.original_client import Date_parse
 from ..support.stack import WebProcess
 from ..support.wsclient import WsClient
 
-
 # -- pure: what is believed of the forwarded headers ------------------------------------------
 
 

@@ -1,7 +1,7 @@
 // The page's wiring: server events and clicks go through model.js, its effects are carried out
 // here (send, storage, address bar), then render.js redraws. protocol.js carries the messages.
 
-import { Connection, newRequestId } from "./protocol.js";
+import { Connection, STATUS, newRequestId } from "./protocol.js";
 import { bindLobby, colorPref } from "./lobby.js";
 import { handledEvents, initialState, myTurn, pointIntent, reduce } from "./model.js";
 import { mountBoard, render, renderClocks, renderConnection, renderEngine, tid } from "./render.js";
@@ -202,7 +202,7 @@ function start() {
     if (g && g.clocks && g.phase === "playing") renderClocks(app.state, performance.now());
   }, 100);
   setInterval(() => {
-    if (app.state.idle.status === "Booting") renderEngine(app.state);
+    if (app.state.idle.status === STATUS.booting) renderEngine(app.state);
   }, 1000);
   // A safety net: events can be lost (a Redis hiccup on the server's side); after a quiet
   // minute in a live game, ask for the whole state once more.

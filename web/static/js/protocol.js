@@ -9,7 +9,11 @@ const BACKOFF_MAX_MS = 15000;
 
 /** The protocol extensions this page speaks, named by the server in the page (app/dialect.py):
  * a client that declares none is treated as the original BUGOUT client. */
-const EXTENSIONS = JSON.parse(document.getElementById("bugout-protocol").textContent).extensions;
+const PROTOCOL = JSON.parse(document.getElementById("bugout-protocol").textContent);
+const EXTENSIONS = PROTOCOL.extensions;
+
+/** IdleStatusProvided's statuses (``{idle, booting, online}``), named by the server (app/events.py). */
+export const STATUS = PROTOCOL.statuses;
 
 /** A random (version 4) UUID; crypto.randomUUID exists only in secure contexts. */
 export function uuid4() {

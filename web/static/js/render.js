@@ -2,6 +2,7 @@
 // prompts, count, result), the buttons. It writes the DOM and decides nothing.
 
 import { BoardView } from "./board.js";
+import { STATUS } from "./protocol.js";
 import { clockFaces, gameInfo, playerLabel, resultHeadline, scoreRows, statusText } from "./display.js";
 import { BLACK, WHITE, other } from "./go.js";
 import { canUndo, hasBot, isPlayer, myTurn, online } from "./state.js";
@@ -174,7 +175,7 @@ export function renderEngine(s) {
   const banner = tid("engine-status");
   const { status, since, available } = s.idle;
   const relevant = s.view === "lobby" || s.view === "waiting" || hasBot(s.game);
-  if (status === "Booting" && relevant) {
+  if (status === STATUS.booting && relevant) {
     const started = since ? Date.parse(since) : NaN;
     const secs = Number.isFinite(started) ? Math.max(0, Math.round((Date.now() - started) / 1000)) : 0;
     banner.hidden = false;
@@ -184,9 +185,9 @@ export function renderEngine(s) {
   }
   tid("engine-line").textContent = !available
     ? "The AI is not available on this server right now (no engine answers). Games with people work as usual."
-    : status === "Online"
+    : status === STATUS.online
       ? "GNU Go is awake and ready. From beginner to strong club player."
-      : status === "Booting"
+      : status === STATUS.booting
         ? "GNU Go is starting up…"
         : "GNU Go, from beginner to strong club player. It wakes up when you start.";
 }
