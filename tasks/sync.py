@@ -82,17 +82,18 @@ def reconnect(client_id: str, game_id: str, req_id: Optional[str],
 @celery.task(name="bugout.sync.watch_game")
 def watch_game(client_id: str, game_id: str) -> str:
     """A spectator's read-only snapshot: no seat, no client ids."""
-    state = _game_for(client_id, game_id)
-    if state is None:
-        return "unknown_game"
-    tell(client_id, game.snapshot(state))
-    return "watching"
+    return _send_snapshot(client_id, game_id, as_player=False) or "watching"
 
 
 @celery.task(name="bugout.sync.game_state")
 def game_state(client_id: str, game_id: str) -> str:
+    return _send_snapshot(client_id, game_id, as_player=True) or "sent"
+
+
+def _send_snapshot(client_id: str, game_id: str, as_player: bool) -> Optional[str]:
+    """The whole game, as its player (its colour, its invitation link) or as a spectator."""
     state = _game_for(client_id, game_id)
     if state is None:
         return "unknown_game"
-    tell(client_id, game.snapshot(state, client_id, invitation_link(state)))
-    return "sent"
+    tell(client_id, game.snapshot(state, client_id, invitation_link(state)) if as_player else game.snapshot(state))
+    return None

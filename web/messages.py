@@ -122,13 +122,21 @@ class WireTimeControl(BaseModel):
         return self.model_dump(exclude_none=True) if self.kind != "none" else {"kind": "none"}
 
 
-class CreatePrivateGame(Command):
-    type: Literal["CreatePrivateGame"]
+class NewGame(Command):
+    """The settings a creator chooses, for a game with a friend or against the AI."""
+
     boardSize: BoardSize = 19
     rules: RulePreset = "chinese"
     komi: Optional[float] = Field(default=None, ge=-50, le=50)
     handicap: int = Field(default=0, ge=0, le=9)
     timeControl: Optional[WireTimeControl] = None
+
+    def time_control_json(self) -> Optional[dict[str, Any]]:
+        return self.timeControl.to_json() if self.timeControl else None
+
+
+class CreatePrivateGame(NewGame):
+    type: Literal["CreatePrivateGame"]
 
 
 class JoinPrivateGame(Command):
@@ -160,15 +168,10 @@ class ClaimWin(OptionalGame):
     type: Literal["ClaimWin"]
 
 
-class AttachBot(Command):
+class AttachBot(NewGame):
     type: Literal["AttachBot"]
     player: Player = "WHITE"
-    boardSize: BoardSize = 19
     bot: BotName = "KataGoOneStar"
-    handicap: int = Field(default=0, ge=0, le=9)
-    komi: Optional[float] = Field(default=None, ge=-50, le=50)
-    rules: RulePreset = "chinese"
-    timeControl: Optional[WireTimeControl] = None
 
 
 class UndoMove(OptionalGame):
