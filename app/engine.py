@@ -12,20 +12,15 @@ Which engine plays a strength is configuration (``app.engines``): GNU Go at leve
 default, any GTP engine otherwise. Dead stones are not the engine's work: ``app.go.life``
 suggests them in milliseconds.
 
-Every request re-syncs the whole game into the engine (``boardsize``, ``clear_board``, ``komi``,
-handicap stones, every move), then sends the strength's own commands (GNU Go: ``level N``) and,
-to engines that know them, ``time_settings``/``time_left`` (``app.engine_time``): the engine
-holds no state between requests, so any number of games share the process. Replaying 150-300
-moves costs ~10-15 ms.
+Every request loads the whole game into the engine, then asks it (``app.engine_play``): the
+engine holds no state between requests, so any number of games share the process.
 
 One process at a time: a request whose engine command line or rule flags (GNU Go's rule flags are
 process-wide) differ from the running process's restarts it. GNU Go's strengths share one
 process, as they differ only by ``level``.
 
-Time: ``genmove`` may take what ``app.engine_time.move_budget`` allows (the engine's time per
-move, less if the AI's clock has less). An engine that overruns it is killed and
-:class:`EngineOverran` says what to play instead (the engine's ``on_overrun``: pass by default),
-so the AI never loses on time without a word.
+Time: ``genmove`` may take what ``app.engine_time.move_budget`` allows; an engine that overruns
+it is killed and :class:`EngineOverran` says what to play instead (``app.engine_play``).
 
 Concurrency: one re-entrant lock serializes all engine use (the worker's task thread and the idle
 timer thread). Each use touches a last-used time and re-arms a single daemon timer that stops the
@@ -42,24 +37,15 @@ import logging
 import threading
 import time
 from dataclasses import replace
-from typing import Callable, Literal, Mapping, Optional, TypeVar, Union
+from typing import Callable, Mapping, Optional, TypeVar, Union
 
 from app import go
 from app.choices import Strength
-from app.engine_time import move_budget, time_commands
+from app.engine_play import RESIGN, EngineFailure, EngineOverran, GenmoveResult, ask_move, sync_game
 from app.engines import GNUGO, GNUGO_LEVELS, EngineSpec, configured, gnugo, resolve_argv, rule_flags
 from app.events import BOOTING, IDLE, ONLINE
 from app.game import GameState
-from app.go import Color, KoRule, Point
-from app.gtp import (
-    EngineDied,
-    EngineTimeout,
-    EngineUnavailable,
-    GtpEngine,
-    GtpError,
-    from_vertex,
-    to_vertex,
-)
+from app.gtp import EngineDied, EngineTimeout, EngineUnavailable, GtpEngine, GtpError
 
 __all__ = [
     "BOOTING",
@@ -71,14 +57,11 @@ __all__ = [
     "EngineFailure",
     "EngineKeeper",
     "EngineOverran",
+    "GenmoveResult",
     "rule_flags",
 ]
 
 log = logging.getLogger(__name__)
-
-
-RESIGN: Literal["resign"] = "resign"
-TIME_COMMANDS = frozenset({"time_settings", "time_left"})
 
 
 def describe(strength: Strength, engines_file: str = "") -> str:
@@ -90,26 +73,7 @@ def describe(strength: Strength, engines_file: str = "") -> str:
         return "the AI"
 
 StatusCallback = Callable[[str, float], None]
-GenmoveResult = Union[Optional[Point], Literal["resign"]]
 T = TypeVar("T")
-
-
-class EngineFailure(RuntimeError):
-    """The engine could not answer: it failed twice, is not installed, or refused the game."""
-
-
-class EngineOverran(EngineFailure):
-    """The engine overran its time for the move and was stopped; the AI plays ``fallback``."""
-
-    def __init__(self, message: str, fallback: Optional[Literal["resign"]], budget_s: float) -> None:
-        super().__init__(message)
-        self.fallback = fallback
-        """``None`` (pass) or :data:`RESIGN`, as the engine's ``on_overrun`` says."""
-        self.budget_s = budget_s
-
-
-def _gtp_color(color: Color) -> str:
-    return "black" if color is Color.BLACK else "white"
 
 
 class EngineKeeper:
@@ -312,23 +276,7 @@ class EngineKeeper:
         spec = self.spec(_strength(state))
 
         def ask(engine: GtpEngine, game: go.Game) -> GenmoveResult:
-            color = game.to_move
-            now = time.time()
-            budget = move_budget(spec, state, color, now)
-            if spec.time_controls and TIME_COMMANDS <= self._known:
-                for command in time_commands(spec, state, color, now):
-                    engine.command(command)
-            try:
-                reply = engine.genmove(_gtp_color(color), timeout=budget)
-            except EngineTimeout as late:
-                fallback = RESIGN if spec.on_overrun == "resign" else None
-                raise EngineOverran(
-                    f"{spec.name} took more than its {budget:.1f} s for a move (game {state.game_id}) "
-                    f"and was stopped; the AI {'resigns' if fallback else 'passes'}", fallback, budget) from late
-            if reply == RESIGN:
-                return RESIGN
-            xy = from_vertex(reply, state.board_size)
-            return None if xy is None else Point(*xy)
+            return ask_move(engine, game, spec, state, self._known)
 
         return self._request(state, spec, ask, "genmove")
 
@@ -342,7 +290,7 @@ class EngineKeeper:
                 for attempt in (1, 2):
                     try:
                         engine = self._ensure(spec, flags)
-                        self._sync(engine, state, game, spec.commands)
+                        sync_game(engine, state, game, spec.commands)
                         return ask(engine, game)
                     except EngineOverran:
                         self._stop_locked()  # killed by its deadline; the next request boots one
@@ -376,36 +324,6 @@ class EngineKeeper:
                 engine.stop()
             except Exception:
                 log.exception("stopping %s failed", self._name)
-
-    @staticmethod
-    def _sync(engine: GtpEngine, state: GameState, game: go.Game, commands: tuple[str, ...]) -> None:
-        """Load the game into the engine: size, komi, handicap stones, every move, then the
-        strength's own commands."""
-        size = state.board_size
-        engine.boardsize(size)
-        engine.clear_board()
-        engine.komi(state.komi)
-        # Handicap stones as plain black plays: GTP ``play`` does not enforce alternation and
-        # ``genmove`` names its colour, so the engine's notion of turn never matters, the stones
-        # sit exactly where our rules put them, and its handicap count stays 0 (our area scoring
-        # gives White no handicap compensation either).
-        for point in game.handicap_stones:
-            engine.play("black", to_vertex(point.x, point.y, size))
-        no_ko = game.rules.ko is KoRule.NONE
-        for number, move in enumerate(game.moves, 1):
-            vertex = "pass" if move.point is None else to_vertex(move.point.x, move.point.y, size)
-            try:
-                engine.play(_gtp_color(move.color), vertex)
-            except GtpError as exc:
-                if not (no_ko and move.point is not None):
-                    raise GtpError(exc.command, f"move {number} refused: {exc.message}") from exc
-                # Engines forbid the immediate ko retake, which the original's rules allow. A
-                # pass by the other side in between lifts that ban (GTP ``play`` does not care
-                # about alternation) and leaves the position exactly as our rules have it.
-                engine.play(_gtp_color(move.color.opponent), "pass")
-                engine.play(_gtp_color(move.color), vertex)
-        for command in commands:
-            engine.command(command)
 
 
 def _strength(state: GameState) -> Strength:

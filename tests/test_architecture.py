@@ -42,7 +42,7 @@ def test_tasks_do_not_import_the_web_layer() -> None:
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
-PURE_DOMAIN = ("app/go", "app/game", "app/choices.py", "app/clock.py", "app/config.py", "app/dialect.py",
+PURE_DOMAIN = ("app/go", "app/game", "app/choices.py", "app/clock", "app/config.py", "app/dialect.py",
                "app/events.py", "app/sgf.py", "app/attention.py")
 """The domain: values and decisions only. Everything else in ``app/`` is an adapter to Redis,
 Celery or an engine process, and the domain must not reach for one."""

@@ -1,204 +1,22 @@
-"""Minimal, typed, standard-library-only GTP client for a GNU Go (or any GTP engine) subprocess.
-
-Usage::
-
-    with GtpEngine(["--level", "5", "--chinese-rules"]) as engine:
-        engine.boardsize(9)
-        engine.clear_board()
-        engine.komi(7.5)
-        engine.play("black", "D4")
-        reply = engine.genmove("white")   # e.g. "E5", "pass" or "resign"
-
-Process lifecycle
------------------
-* The ``gnugo --mode gtp <args>`` process (or ``<command> <args>`` for any other GTP
-  engine, ``command=[...]``) is started lazily by the first
-  :meth:`GtpEngine.command` (or explicitly by :meth:`GtpEngine.start`).
-* Each command has a deadline (``timeout`` seconds, overridable per call).
-  If the full response has not arrived in time, the process is killed and
-  :class:`EngineTimeout` is raised.  The next command starts a fresh process.
-* If the process is found dead (EOF on stdout, broken stdin pipe, or it had
-  already exited when a command was about to be sent), the command that hits
-  the dead engine raises :class:`EngineDied` and the engine is marked stopped;
-  the *following* command transparently starts a fresh process.  A fresh
-  process has an empty default board (19x19, no stones), so callers that see
-  :class:`EngineDied` or :class:`EngineTimeout` must re-send ``boardsize`` /
-  ``komi`` / moves before relying on engine state again.
-* :meth:`GtpEngine.stop` sends ``quit`` (best effort) and then terminates /
-  kills the process.  There is no finalizer: use the context manager or call
-  ``stop()``.
-
-Engine failures (``? ...`` responses) raise :class:`GtpError`, a
-``ValueError``; the engine stays usable afterwards.
-
-Coordinates
------------
-:func:`to_vertex` / :func:`from_vertex` convert between BUGOUT coordinates
-(0-based ``(x, y)`` with ``y == 0`` the *top* row) and GTP vertices (column
-letters ``A``..``Z`` skipping ``I``; row ``1`` is the *bottom* row).
-"""
+"""The GTP client: one engine process spoken to over pipes (see the package docstring)."""
 
 from __future__ import annotations
 
 import os
 import re
 import selectors
-import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Sequence
 from types import TracebackType
 
-__all__ = [
-    "COLUMNS",
-    "DEFAULT_GNUGO_PATH",
-    "MAX_BOARD_SIZE",
-    "EngineDied",
-    "EngineError",
-    "EngineTimeout",
-    "EngineUnavailable",
-    "GtpEngine",
-    "GtpError",
-    "find_gnugo",
-    "from_vertex",
-    "to_vertex",
-]
-
-DEFAULT_GNUGO_PATH = "/usr/games/gnugo"
-#: GTP column letters; "I" is skipped by convention.
-COLUMNS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
-MAX_BOARD_SIZE = len(COLUMNS)  # 25
+from .errors import EngineDied, EngineError, EngineTimeout, EngineUnavailable, GtpError
+from .locate import find_gnugo
+from .vertices import check_size
 
 _STOP_GRACE = 1.0  # seconds to wait for "quit" / terminate during stop()
 _READ_CHUNK = 65536
-
-
-# --------------------------------------------------------------------------
-# Errors
-# --------------------------------------------------------------------------
-
-
-class EngineError(RuntimeError):
-    """Base class for engine process problems (not GTP-level failures)."""
-
-
-class EngineUnavailable(EngineError):
-    """The GNU Go binary cannot be found or started."""
-
-
-class EngineTimeout(EngineError):
-    """A command got no complete response in time; the process was killed."""
-
-    def __init__(self, command: str, timeout: float) -> None:
-        super().__init__(f"GTP command {command!r} timed out after {timeout:g}s; engine killed")
-        self.command = command
-        self.timeout = timeout
-
-
-class EngineDied(EngineError):
-    """The engine process exited; the next command starts a fresh one."""
-
-    def __init__(self, command: str, detail: str = "", returncode: int | None = None) -> None:
-        msg = f"GTP engine died during command {command!r}"
-        if returncode is not None:
-            msg += f" (exit status {returncode})"
-        if detail:
-            msg += f": {detail}"
-        super().__init__(msg)
-        self.command = command
-        self.returncode = returncode
-
-
-class GtpError(ValueError):
-    """The engine answered a command with a ``? message`` failure response."""
-
-    def __init__(self, command: str, message: str) -> None:
-        super().__init__(f"GTP command {command!r} failed: {message}")
-        self.command = command
-        self.message = message
-
-
-# --------------------------------------------------------------------------
-# Binary discovery
-# --------------------------------------------------------------------------
-
-
-def _is_executable(path: str) -> bool:
-    return os.path.isfile(path) and os.access(path, os.X_OK)
-
-
-def find_gnugo() -> str:
-    """Return the GNU Go binary path.
-
-    Order: ``$GNUGO_BINARY`` (if set, it must exist; no fallback), then
-    ``shutil.which("gnugo")``, then ``/usr/games/gnugo``.
-    Raises :class:`EngineUnavailable` if nothing usable is found.
-    """
-    env = os.environ.get("GNUGO_BINARY")
-    if env:
-        resolved = env if os.sep in env else shutil.which(env)
-        if resolved and _is_executable(resolved):
-            return resolved
-        raise EngineUnavailable(f"GNUGO_BINARY={env!r} is not an executable file")
-    found = shutil.which("gnugo")
-    if found:
-        return found
-    if _is_executable(DEFAULT_GNUGO_PATH):
-        return DEFAULT_GNUGO_PATH
-    raise EngineUnavailable(
-        "GNU Go not found: set GNUGO_BINARY, put gnugo on PATH, "
-        f"or install it at {DEFAULT_GNUGO_PATH} (Debian package 'gnugo')"
-    )
-
-
-# --------------------------------------------------------------------------
-# Vertex conversion
-# --------------------------------------------------------------------------
-
-_VERTEX_RE = re.compile(r"([A-HJ-Z])([1-9][0-9]?)")
-
-
-def _check_size(size: int) -> None:
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_BOARD_SIZE:
-        raise ValueError(f"board size must be an int in 1..{MAX_BOARD_SIZE}, got {size!r}")
-
-
-def to_vertex(x: int, y: int, size: int) -> str:
-    """Convert 0-based ``(x, y)`` (``y == 0`` is the top row) to a GTP vertex."""
-    _check_size(size)
-    for name, v in (("x", x), ("y", y)):
-        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < size:
-            raise ValueError(f"{name} must be an int in 0..{size - 1}, got {v!r}")
-    return f"{COLUMNS[x]}{size - y}"
-
-
-def from_vertex(vertex: str, size: int) -> tuple[int, int] | None:
-    """Convert a GTP vertex to 0-based ``(x, y)`` (``y == 0`` is the top row).
-
-    Case-insensitive.  ``"pass"`` returns ``None``.  Anything else that is not
-    an on-board vertex (including ``"resign"`` and the column ``I``) raises
-    ``ValueError``.
-    """
-    _check_size(size)
-    if not isinstance(vertex, str):
-        raise ValueError(f"vertex must be a str, got {vertex!r}")
-    v = vertex.strip().upper()
-    if v == "PASS":
-        return None
-    m = _VERTEX_RE.fullmatch(v)
-    if m is None:
-        raise ValueError(f"invalid GTP vertex {vertex!r}")
-    x = COLUMNS.index(m.group(1))
-    row = int(m.group(2))
-    if x >= size or row > size:
-        raise ValueError(f"vertex {vertex!r} is off a {size}x{size} board")
-    return x, size - row
-
-
-# --------------------------------------------------------------------------
-# Engine
-# --------------------------------------------------------------------------
 
 _COLORS = {"b": "black", "black": "black", "w": "white", "white": "white"}
 
@@ -455,7 +273,7 @@ class GtpEngine:
         return self.command("name")
 
     def boardsize(self, n: int) -> None:
-        _check_size(n)
+        check_size(n)
         self.command(f"boardsize {n}")
 
     def clear_board(self) -> None:
