@@ -1,6 +1,6 @@
 """The wire schema of client commands (pydantic), and how a frame becomes a command or an Error.
 
-Every command of ``../shared/protocol.md`` plus the extensions of ``docs/protocol.md``. Unknown
+Every command of the original BUGOUT protocol plus the extensions, as ``docs/protocol.md`` lists them. Unknown
 fields are ignored, as the protocol says; anything else that is wrong gets a precise error.
 """
 
