@@ -12,6 +12,7 @@ from typing import Optional
 from celery import Celery
 from kombu.entity import Queue
 
+from app import broker
 from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 from app.liveness import Liveness
 
@@ -23,6 +24,7 @@ TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tas
 
 def create_celery(settings: Optional[Settings] = None) -> Celery:
     settings = settings or Settings.from_env()
+    broker.install()
     prefix = f"{settings.key_prefix}:celery:"
     celery = Celery("bugout", include=TASK_MODULES)
     celery.conf.update(
