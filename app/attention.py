@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from app.config import Settings
-from app.game import GameState, Phase, flag_deadline
+from app.game import EngineMove, GameState, Phase, flag_deadline, what_follows
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class Deadlines:
     """A flag this near gets a countdown task; further ones wait for the sweep."""
     every_s: float
     """The sweep's own period: nothing is checked more often."""
+    engine_wait_s: float
+    """The AI's move is overdue this long after the game last changed: its task should have been
+    given to another bot worker by then (the visibility timeout), so the sweep sends it again and,
+    with no bot worker alive, tells the player."""
 
 
 def deadlines_of(settings: Settings) -> Deadlines:
@@ -35,7 +39,17 @@ def deadlines_of(settings: Settings) -> Deadlines:
     horizon = max(1.0, min(settings.visibility_timeout_s * 0.5, 2 * settings.housekeeping_every_s + 5))
     return Deadlines(abandon_after_s=settings.abandon_after_s, colour_choice_s=settings.colour_choice_s,
                      ttl_s=settings.game_ttl_s, lag_allowance_s=settings.lag_allowance_s,
-                     flag_horizon_s=horizon, every_s=settings.housekeeping_every_s)
+                     flag_horizon_s=horizon, every_s=settings.housekeeping_every_s,
+                     engine_wait_s=settings.visibility_timeout_s + settings.housekeeping_every_s)
+
+
+def ai_move_overdue(state: GameState, now: float, limits: Deadlines) -> bool:
+    """Whether the AI is to move and has not for ``engine_wait_s``."""
+    return now >= state.updated_at + limits.engine_wait_s and _ai_to_move(state)
+
+
+def _ai_to_move(state: GameState) -> bool:
+    return state.has_bot and any(isinstance(f, EngineMove) for f in what_follows(state))
 
 
 def next_check(state: GameState, now: float, limits: Deadlines,
@@ -53,6 +67,10 @@ def next_check(state: GameState, now: float, limits: Deadlines,
     deadline = flag_deadline(state, limits.lag_allowance_s)
     if deadline is not None:
         due.append(deadline - limits.flag_horizon_s)
+    if _ai_to_move(state):
+        # Looked at once per wait, not at every sweep: one reminder per wait at most.
+        waits = int(max(0.0, now - state.updated_at) // limits.engine_wait_s) + 1
+        due.append(state.updated_at + waits * limits.engine_wait_s)
     if not state.has_bot:
         if state.claimable_by is not None:
             due.append(now)  # someone is gone: watch for its return at every sweep

@@ -11,17 +11,17 @@ import time
 from typing import Callable, Optional
 
 from app import game
-from app.attention import deadlines_of, next_check
+from app.attention import ai_move_overdue, deadlines_of, next_check
 from app.celery_app import celery
 from app.choices import BOARD_SIZES
 from app.config import BOT_QUEUE
 from app.events import ONLINE
 from app.go import Color
-from app.liveness import engine_status
+from app.liveness import WorkerBeacons, engine_status
 from app.presence import Presence
 
 from . import clock
-from .common import apply, dispatch, store
+from .common import apply, dispatch, store, tell_error
 
 SWEEP_BATCH = 500
 """Games looked at per sweep at most: a backlog is worked off over the next sweeps."""
@@ -40,7 +40,7 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
     settings = games.settings
     seen = presence().last_seen()
     done = {"stale_waits": 0, "checked": 0, "annulled_or_claimable": 0, "returned": 0, "forgotten": 0,
-            "timed_out": 0, "colours_by_coin": 0}
+            "timed_out": 0, "colours_by_coin": 0, "ai_overdue": 0}
 
     def gone_since(client_id: str, fallback: float) -> float:
         return max(seen.get(client_id, 0.0), fallback)
@@ -73,14 +73,28 @@ def sweep(now: Optional[float] = None) -> dict[str, int]:
             done["timed_out"] += 1
             continue
         else:
-            dispatch([f for f in game.what_follows(state, settings.lag_allowance_s)
-                      if isinstance(f, game.FlagWatch)], now)
+            due_now = game.what_follows(state, settings.lag_allowance_s)
+            dispatch([f for f in due_now if isinstance(f, game.FlagWatch)], now)
+            if ai_move_overdue(state, now, limits):
+                _engine_overdue(state, [f for f in due_now if isinstance(f, game.EngineMove)])
+                done["ai_overdue"] += 1
             if _absence(state, game_id, seen, now, gone_since, done):
                 continue
         due = next_check(state, now, limits, seen)
         if due is not None:
             games.recheck_at(game_id, due)
     return done
+
+
+def _engine_overdue(state: game.GameState, engine_moves: list[game.EngineMove]) -> None:
+    """The AI's move is overdue: its bot worker died (its task waits in the unacknowledged set
+    for a worker to take it again) or the task was lost. Asked again (a bot move is played once
+    per version however often it is asked); with no bot worker alive, the player is told."""
+    dispatch(engine_moves)
+    games = store()
+    if not WorkerBeacons(games.redis, games.keys).alive(BOT_QUEUE):
+        tell_error(state.creator, "ai_unavailable",
+                   "the AI's worker stopped and no other answers; your game waits for one to come back")
 
 
 def _absence(state: game.GameState, game_id: str, seen: dict[str, float], now: float,

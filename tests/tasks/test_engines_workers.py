@@ -126,3 +126,20 @@ def test_a_bot_worker_that_dies_mid_move_is_replaced_by_another_and_the_game_goe
     assert answered(spare_log, "genmove black"), processes.tail(spare.log)
     assert not answered(dying_log, "genmove black")
     assert len(bots.stack.store.load(game_id).moves) == 1  # played once
+
+
+def test_when_the_only_bot_worker_dies_mid_move_the_player_is_told_and_a_new_one_plays_it(bots: BotStack) -> None:
+    dying_log, later_log = bots.tmp / "only.log", bots.tmp / "later.log"
+    only = bots.bot(engines_file(bots.tmp / "only.toml", dying_log, FAR_BEYOND_S, f"--genmove-delay-s={FAR_BEYOND_S}"))
+    human, game_id = bots.ai_game(bot_color="BLACK")
+    wait_until(lambda: began(dying_log, "genmove black"), "the worker's genmove", [only.log, dying_log])
+    processes.kill(only.process, signal.SIGKILL)  # the only bot worker, mid-move
+    # Beat's sweep finds the AI's move overdue with no bot worker alive, and says so.
+    told = human.wait("Error", code="ai_unavailable", timeout=120)
+    assert "waits for one to come back" in told["message"]
+    assert not bots.stack.store.load(game_id).moves
+    later = bots.bot(engines_file(bots.tmp / "later.toml", later_log, 10))
+    moved = human.wait("MoveMade", player="BLACK", timeout=120)
+    assert moved["gameId"] == game_id and moved["coord"] == {"x": 0, "y": 0}
+    assert answered(later_log, "genmove black"), processes.tail(later.log)
+    assert len(bots.stack.store.load(game_id).moves) == 1  # played once, however often it was asked
