@@ -27,6 +27,7 @@ from ..conftest import RUN_PREFIX
 from ..fakes import fake_gtp_binary
 from ..support import processes
 from ..support.stack import Stack
+from . import flows
 from .conftest import Listener, Player
 
 SLOW_S = "60"
@@ -73,23 +74,10 @@ class EngineApart:
         return Player(self.listener, self.keys)
 
     def seated(self, black: Player, white: Player) -> str:
-        self.send("bugout.lobby.find_public_game", black.client_id, 9)
-        game_id = black.wait("WaitForOpponent")["gameId"]
-        black.follow(game_id)
-        white.follow(game_id)
-        self.send("bugout.lobby.find_public_game", white.client_id, 9)
-        black.wait("GameReady", gameId=game_id)
-        self.send("bugout.colors.choose_color_pref", black.client_id, "Black")
-        self.send("bugout.colors.choose_color_pref", white.client_id, "White")
-        assert black.wait("YourColor", gameId=game_id)["yourColor"] == "BLACK"
-        assert white.wait("YourColor", gameId=game_id)["yourColor"] == "WHITE"
-        return game_id
+        return flows.seated(black, white, send=self.send)
 
     def move(self, player: Player, game_id: str, color: str, x: int | None, y: int | None = None) -> dict:
-        req_id = str(uuid.uuid4())
-        coord = None if x is None else {"x": x, "y": y}
-        self.send("bugout.moves.make_move", game_id, player.client_id, req_id, color, coord)
-        answer = player.wait_for(lambda p: p.get("replyTo") == req_id and p["type"] in ("MoveMade", "MoveRejected"))
+        answer = flows.play(player, game_id, color, x, y, send=self.send)
         assert answer["type"] == "MoveMade", answer
         return answer
 
