@@ -13,32 +13,11 @@ from app.config import Settings
 from app.presence import Presence
 from app.store import GameStore
 
+from . import compression
 from .extensions import sock
 from .forwarded import parse_origins, parse_proxies
 from .messages import MAX_FRAME_BYTES
 from .relay import Relay
-
-_compression_configured = False
-
-
-def _compress_without_context_takeover() -> None:
-    """simple-websocket accepts permessage-deflate with context takeover, which keeps a zlib
-    compressor per socket for its whole life (about 100 kB each, measured by
-    bench/footprint.py). Our frames are small JSON: compressing each on its own costs little
-    and bounds that memory. The library names the class at call time, so this one setting
-    changes what it accepts."""
-    global _compression_configured
-    if _compression_configured:
-        return
-    import functools
-
-    import simple_websocket.ws
-    from wsproto.extensions import PerMessageDeflate
-
-    simple_websocket.ws.PerMessageDeflate = functools.partial(
-        PerMessageDeflate, server_no_context_takeover=True, client_no_context_takeover=True
-    )
-    _compression_configured = True
 
 
 class ProcessState:
@@ -90,7 +69,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     process reads them: ``app.config.Settings``)."""
     app = Flask(__name__)
     app.config["SOCK_SERVER_OPTIONS"] = SOCK_SERVER_OPTIONS
-    _compress_without_context_takeover()
+    compression.configure()
     app.extensions["bugout"] = ProcessState(settings or Settings.from_env())
 
     from . import gateway, pages
