@@ -19,7 +19,7 @@ from app.liveness import Liveness
 BEAT_LOCK_S = 15
 """A beat that stops extending its lock (killed, frozen) is replaced after this long."""
 TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
-                "tasks.bot", "tasks.clock"]
+                "tasks.bot", "tasks.clock", "tasks.chat", "tasks.live", "tasks.rematch"]
 
 
 def create_celery(settings: Optional[Settings] = None) -> Celery:

@@ -30,6 +30,16 @@ class Extension(str, enum.Enum):
     """Keeps its game across page reloads (``Reconnect`` with the game id). Without it a client
     starts afresh after a reload: a new game ends the one it left, and a connection hears only
     of games it entered itself."""
+    CHAT = "chat"
+    """Sends ``SendChat`` / ``ProvideChat`` and hears ``ChatMessage`` / ``ChatHistory`` (on a
+    channel of their own: a connection without it never receives a chat line)."""
+    REMATCH = "rematch"
+    """Sends ``OfferRematch`` / ``AnswerRematch`` and hears ``RematchOffered``,
+    ``RematchDeclined`` and ``RematchStarted``. A rematch is offered only to a player whose
+    client declared it (or the AI)."""
+    LIVE = "live"
+    """Sends ``ListLiveGames`` (answered with ``LiveGames``) and ``SetListed`` (a private game's
+    creator lists it among the live games)."""
 
 
 ALL: frozenset[Extension] = frozenset(Extension)

@@ -222,3 +222,56 @@ def sync_reply(game_id: str, reply_to: Optional[str], moves: list[Move], player_
 def reconnected(game_id: str, reply_to: Optional[str], player_up: Color, version: int) -> Json:
     return {"type": "Reconnected", "gameId": game_id, "replyTo": reply_to, "eventId": event_id(),
             "playerUp": player_up.value, "version": version}
+
+
+# -- after the game: rematch (extension ``rematch``) ---------------------------------------------
+
+
+def rematch_offered(game_id: str, player: Color, version: int) -> Json:
+    return {"type": "RematchOffered", "gameId": game_id, "player": player.value, "version": version}
+
+
+def rematch_declined(game_id: str, player: Color, version: int) -> Json:
+    return {"type": "RematchDeclined", "gameId": game_id, "player": player.value, "version": version}
+
+
+def rematch_started(game_id: str, new_game_id: str, your_color: Color, version: int) -> Json:
+    return {"type": "RematchStarted", "gameId": game_id, "newGameId": new_game_id,
+            "yourColor": your_color.value, "version": version}
+
+
+# -- chat (extension ``chat``) ----------------------------------------------------------------------
+
+
+def chat_line(line_id: str, channel: str, sender: str, text: str, turn: int, stamp: float) -> Json:
+    """One line as kept and as sent: ``sender`` is a colour, or a spectator's pseudonym (never an id)."""
+    return {"id": line_id, "channel": channel, "from": sender, "text": text, "turn": turn,
+            "at": iso_time(stamp)}
+
+
+def chat_message(game_id: str, line: Json) -> Json:
+    return {"type": "ChatMessage", "gameId": game_id, **line}
+
+
+def chat_history(game_id: str, lines: list[Json]) -> Json:
+    return {"type": "ChatHistory", "gameId": game_id, "lines": lines}
+
+
+# -- live games (extension ``live``) ----------------------------------------------------------------
+
+
+def live_entry(game_id: str, board_size: int, move_number: int, phase: str, players: Json,
+               bot_strength: Optional[int], clocks: Optional[Json], moved_at: float, rules: str) -> Json:
+    """One game in progress as the lobby lists it (kept as is in Redis, by ``app.store``)."""
+    return {"gameId": game_id, "boardSize": board_size, "moveNumber": move_number, "phase": phase,
+            "players": players, "botStrength": bot_strength, "clocks": clocks, "lastMoveAt": iso_time(moved_at),
+            "rules": rules}
+
+
+def live_games(games: list[Json], now: float) -> Json:
+    """``now`` lets a client tell how long ago each last move was, whatever its own clock says."""
+    return {"type": "LiveGames", "games": games, "now": iso_time(now)}
+
+
+def listing_changed(game_id: str, listed: bool, version: int) -> Json:
+    return {"type": "ListingChanged", "gameId": game_id, "listed": listed, "version": version}

@@ -31,7 +31,7 @@ from app.config import BOT_QUEUE
 from app.engines import EngineConfigError, check_installed, load_engines
 from app.events import BOOTING, IDLE, ONLINE, iso_time
 from app.gtp import EngineUnavailable
-from app.store import Keys
+from app.keys import Keys
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 import redis
 
-from app.store import Keys
+from app.keys import Keys
 
 log = logging.getLogger(__name__)
 

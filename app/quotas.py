@@ -17,7 +17,7 @@ from typing import Optional
 import redis
 
 from app.game import BOT
-from app.store import Keys
+from app.keys import Keys
 
 REDIS_FULL_AT = 0.9
 MEMORY_CHECK_EVERY_S = 5.0

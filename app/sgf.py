@@ -33,6 +33,9 @@ class GameRecord:
     white_name: Optional[str] = None
     result: Optional[str] = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    comments: dict[int, str] = field(default_factory=dict, compare=False)
+    """``C[]`` comments by node: 0 the root, ``n`` the node of the ``n``-th move (chat lines
+    said after that move, ``app.game.chat.sgf_comments``)."""
 
     def rule_set(self) -> RuleSet:
         base = preset(self.rules) if self.rules in _RU_OF_PRESET else preset("chinese")
@@ -105,10 +108,18 @@ def dumps(record: GameRecord) -> bytes:
         root.set("RE", record.result)
     for key, value in record.extra.items():
         root.set_raw(key, value.encode())
-    for move in record.moves:
+    if record.comments.get(0):
+        root.set("C", record.comments[0])
+    for turn, move in enumerate(record.moves, start=1):
         node = doc.extend_main_sequence()
         point = None if move.point is None else _to_sgf_point(move.point, record.size)
         node.set_move(_SGF_COLOR[move.color], point)
+        if record.comments.get(turn):
+            node.set("C", record.comments[turn])
+    beyond = [text for turn, text in sorted(record.comments.items()) if turn > len(record.moves)]
+    if beyond:  # said after moves an undo took back: kept on the last node
+        last = doc.get_last_node()
+        last.set("C", "\n".join(filter(None, [last.get("C") if last.has_property("C") else "", *beyond])))
     serialised: bytes = doc.serialise()
     return serialised
 

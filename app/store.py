@@ -20,60 +20,7 @@ from app.attention import deadlines_of, next_check
 from app.config import Settings
 from app.events import Delivery, Json
 from app.game import GameState
-
-
-class Keys:
-    """Every key and channel name, in one place."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    def game(self, game_id: str) -> str:
-        return f"{self.prefix}:game:{game_id}"
-
-    def game_prefix(self) -> str:
-        return f"{self.prefix}:game:"
-
-    def events(self, game_id: str) -> str:
-        return f"{self.prefix}:game:{game_id}:events"
-
-    def replies(self, game_id: str) -> str:
-        return f"{self.prefix}:game:{game_id}:replies"
-
-    def client_game(self, client_id: str) -> str:
-        return f"{self.prefix}:client:{client_id}:game"
-
-    def invite(self, compact_id: str) -> str:
-        return f"{self.prefix}:invite:{compact_id}"
-
-    def active_games(self) -> str:
-        return f"{self.prefix}:games:active"
-
-    def presence(self) -> str:
-        return f"{self.prefix}:presence"
-
-    def engine_status(self) -> str:
-        return f"{self.prefix}:engine:status"
-
-    def owned_games(self, kind: str, owner: str) -> str:
-        """Sorted set: the games a client (``kind`` ``client``) or an address created, by time."""
-        return f"{self.prefix}:owner:{kind}:{owner}"
-
-    def workers(self, queue: str) -> str:
-        """Sorted set: each worker consuming ``queue``, scored by its last liveness beat."""
-        return f"{self.prefix}:workers:{queue}"
-
-    def lobby(self, board_size: int) -> str:
-        return f"{self.prefix}:lobby:public:{board_size}"
-
-    def game_channel(self, game_id: str) -> str:
-        return f"{self.prefix}:ch:game:{game_id}"
-
-    def client_channel(self, client_id: str) -> str:
-        return f"{self.prefix}:ch:client:{client_id}"
-
-    def channel_prefix(self) -> str:
-        return f"{self.prefix}:ch:"
+from app.keys import Keys
 
 
 @dataclass(frozen=True)
@@ -384,6 +331,7 @@ class GameStore:
         for key in self.redis.scan_iter(match=f"{self.settings.key_prefix}:*", count=1000):
             removed += self.redis.delete(key)
         return removed
+
 
 
 def _text_or_none(value: object) -> Optional[str]:

@@ -8,6 +8,7 @@ import time
 import uuid
 from typing import Callable, Optional, Sequence
 
+from app import social
 from app.attention import deadlines_of
 from app.celery_app import celery, settings_of
 from app.config import BOT_QUEUE, MOVES_QUEUE
@@ -99,9 +100,11 @@ def apply(
         # A change keeps the players' "current game" index alive while the game is on (a game
         # that ends must not take the index back from a newer one).
         seated = decision.state.human_players() if decision.state.phase is not Phase.OVER else ()
+        now = time.time()
         side_writes = [*writes(decision.state),
                        *(games.seat_client(p, game_id) for p in seated),
-                       games.track_activity(decision.state, time.time())]
+                       games.track_activity(decision.state, now),
+                       *social.live_writes(games, decision.state, now)]
         pause_for_fault_injection("before_save")
         status = games.save(decision.state, state.version, decision.deliveries, reply, side_writes)
         if status == SAVED:

@@ -26,6 +26,7 @@ from app.store import GameStore
 from tasks import colors, lobby, moves, sync, undo
 
 from . import messages as m
+from . import social
 from .extensions import sock
 from .forwarded import Origin, origin_allowed, origin_of
 from .outbox import POLICY_VIOLATION, Outbox, limits_from
@@ -91,6 +92,9 @@ class Connection:
         self.held_colour: Optional[m.ChooseColorPref] = None
         """An original client's colour choice sent before its game was known."""
         self.limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
+        self.chat_limit = RateLimit(*social.CHAT_RATE)
+        self.watching: set[str] = set()
+        """Games this connection asked to watch (``WatchGame``)."""
         self.read_limit = RateLimit(settings.read_limit_per_s, settings.read_limit_burst)
         self.over_limit = 0
         self.flood_limit = settings.flood_disconnect_after
@@ -156,6 +160,7 @@ class Connection:
         if isinstance(event.get("yourColor"), str):
             self.seats[game_id] = event["yourColor"]
         self.follow(game_id, wait=False)
+        social.on_client_event(self, event)
         return True
 
     def enter(self, game_id: str) -> None:
@@ -227,10 +232,12 @@ class Connection:
             self.following.remove(game_id)
         else:
             self.relay.attach(self.keys.game_channel(game_id), self, wait=wait)
+            social.on_follow(self, game_id, wait)
         self.following.append(game_id)
         while len(self.following) > MAX_FOLLOWED:
             dropped = self.following.pop(0)
-            self.relay.detach(self, [self.keys.game_channel(dropped)])
+            self.watching.discard(dropped)
+            self.relay.detach(self, [self.keys.game_channel(dropped), *social.chat_channels(self.keys, dropped)])
 
     def check_on_board(self, game_id: str, coord: Optional[m.Coord], reply_to: Optional[str]) -> None:
         size = self.board_sizes.get(game_id)
@@ -289,6 +296,7 @@ def _watch(c: Connection, cmd: m.WatchGame) -> None:
     # Followed when its snapshot arrives (a client event naming the game), so a made-up id
     # subscribes nothing; the snapshot's version lets the page catch up on what came between.
     c.enter(cmd.gameId)
+    c.watching.add(cmd.gameId)
     sync.watch_game.delay(c.client_id, cmd.gameId)
 
 
@@ -342,10 +350,12 @@ HANDLERS: dict[type, Handler] = {
     m.ProvideHistory: lambda c, cmd: sync.provide_history.delay(c.client_id, cmd.gameId, cmd.reqId),
     m.WatchGame: _watch,
     m.ProvideGameState: lambda c, cmd: sync.game_state.delay(c.client_id, cmd.gameId),
+    **social.HANDLERS,
 }
 
 
-GAME_READS: frozenset[type] = frozenset({m.Reconnect, m.ReqSync, m.ProvideHistory, m.ProvideGameState, m.WatchGame})
+GAME_READS: frozenset[type] = frozenset({m.Reconnect, m.ReqSync, m.ProvideHistory, m.ProvideGameState, m.WatchGame,
+                                         *social.READS})
 """Commands that make a worker read and serialise a whole game: limited apart from moves."""
 
 

@@ -222,11 +222,47 @@ class ProvideGameState(GameCommand):
     type: Literal["ProvideGameState"]
 
 
+# -- around the game: chat, rematch, live games (extensions ``chat``, ``rematch``, ``live``) ------
+
+MAX_CHAT_CHARS = 300
+"""Checked again, after cleaning, by ``app.game.chat``."""
+
+
+class SendChat(GameCommand):
+    type: Literal["SendChat"]
+    text: str = Field(min_length=1, max_length=MAX_CHAT_CHARS)
+
+
+class ProvideChat(GameCommand):
+    type: Literal["ProvideChat"]
+
+
+class OfferRematch(GameCommand):
+    type: Literal["OfferRematch"]
+    reqId: Optional[Id] = None
+
+
+class AnswerRematch(GameCommand):
+    type: Literal["AnswerRematch"]
+    accept: bool
+    reqId: Optional[Id] = None
+
+
+class ListLiveGames(Command):
+    type: Literal["ListLiveGames"]
+
+
+class SetListed(GameCommand):
+    type: Literal["SetListed"]
+    listed: bool
+
+
 AnyCommand = Annotated[
     Union[
         Identify, Beep, ProvideIdleStatus, FindPublicGame, CreatePrivateGame, JoinPrivateGame,
         ChooseColorPref, MakeMove, QuitGame, Resign, ClaimWin, AttachBot, UndoMove, AnswerUndo, ReqSync,
         Reconnect, ProvideHistory, ToggleDead, AcceptScore, WatchGame, ProvideGameState,
+        SendChat, ProvideChat, OfferRematch, AnswerRematch, ListLiveGames, SetListed,
     ],
     Field(discriminator="type"),
 ]

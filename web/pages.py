@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import uuid
@@ -9,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from app import choices, dialect, engine, events, sgf
+from app import choices, dialect, engine, events, game, sgf, social
 from app.config import BOT_QUEUE, MOVES_QUEUE
 from app.liveness import WorkerBeacons
 
@@ -61,8 +62,10 @@ def healthz() -> tuple[Response, int]:
 
 @bp.get("/games/<uuid:game_id>.sgf")
 def game_record(game_id: uuid.UUID) -> Response:
-    """Only game ids (UUIDs) reach the store: any other path is a 404 without a Redis key."""
-    state = current_app.extensions["bugout"].store().load(str(game_id))
+    """Only game ids (UUIDs) reach the store: any other path is a 404 without a Redis key.
+    The game's chat lines are its comments (``C[]``)."""
+    state_store = current_app.extensions["bugout"].store()
+    state = state_store.load(str(game_id))
     if state is None:
         abort(404)
     board = state.board()
@@ -70,7 +73,8 @@ def game_record(game_id: uuid.UUID) -> Response:
         from app.go import Outcome
 
         board.end(Outcome.from_result(state.result))
-    record = sgf.record_of(board)
+    record = dataclasses.replace(sgf.record_of(board),
+                                 comments=game.sgf_comments(social.chat_lines(state_store, str(game_id))))
     return Response(
         sgf.dumps(record),
         mimetype="application/x-go-sgf",

@@ -7,12 +7,14 @@ the state, call one command, save the decision atomically, then dispatch what fo
 
 Each change of state increments ``version`` once, and every event it causes carries that version,
 so a client can tell what it missed. Modules by phase: ``lobby`` (waiting, colours), ``play``,
-``scoring``, ``ending`` (resignation, leaving, absence), ``undo``; ``views`` reads; ``follow``
-says what a saved change makes due.
+``scoring``, ``ending`` (resignation, leaving, absence), ``undo``, ``rematch``; ``views`` reads;
+``follow`` says what a saved change makes due; ``chat`` and ``live`` judge chat lines and the
+live games list.
 """
 
 from app.go import Color, Move, Point  # noqa: E402  (callers say game.Color, as before the split)
 
+from .chat import ChatLine, say, sgf_comments, visible_to
 from .decision import Coin, Decision, Rejected, fair_coin
 from .ending import (
                     cancel_wait,
@@ -31,6 +33,8 @@ from .follow import (
                     flag_deadline,
                     what_follows,
 )
+from .live import entry as live_entry
+from .live import is_listed, set_listed
 from .lobby import (
                     attach_bot,
                     choose_color,
@@ -43,6 +47,7 @@ from .lobby import (
                     your_color,
 )
 from .play import make_move, time_out
+from .rematch import Rematch, accept_rematch, decline_rematch, offer_rematch, rematch_id, wants_acceptance
 from .scoring import accept_score, count, scoring_event, toggle_dead
 from .state import (
                     BOT,
@@ -65,4 +70,6 @@ __all__ = [
     "make_move", "moves_by", "new_game", "player_absent", "player_returned", "quit_game", "ready_event",
     "request_undo", "resign", "scoring_event", "snapshot", "sync_reply", "time_out", "toggle_dead",
     "waiting_event", "what_follows", "your_color",
+    "ChatLine", "Rematch", "accept_rematch", "decline_rematch", "is_listed", "live_entry", "offer_rematch",
+    "rematch_id", "say", "set_listed", "sgf_comments", "visible_to", "wants_acceptance",
 ]

@@ -50,6 +50,7 @@ def make_move(
     resumed = state.phase is Phase.SCORING
     new = changed(state, now)
     arrived = new.updated_at
+    new.moved_at = arrived
     clock = state.clock_state()
     deliveries: list[Delivery] = []
     if resumed:

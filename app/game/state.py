@@ -88,6 +88,15 @@ class GameState:
     """Base of the invitation link, as the creator reached us; ``None``: the configured one."""
     created_at: float = 0.0
     updated_at: float = 0.0
+    moved_at: float = 0.0
+    """When the last move (or pass) was played: what the live games list shows."""
+    listed: bool = False
+    """A private game its creator lists among the live games (public games always are)."""
+    rematch_offered_by: Optional[str] = None
+    """The colour that offers a rematch of this finished game."""
+    rematch_declined_by: Optional[str] = None
+    rematch_game: Optional[str] = None
+    """The id of the rematch, once accepted."""
 
     # -- persistence ---------------------------------------------------------------------------
     def to_json(self) -> Json:

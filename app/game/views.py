@@ -10,7 +10,7 @@ from app.events import Delivery, Json, moves_json, points_json, score_json
 from app.go import Color
 
 from .scoring import count
-from .state import BOT, GameState, Phase
+from .state import BOT, PUBLIC, GameState, Phase
 
 
 def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str] = None,
@@ -21,7 +21,7 @@ def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str]
     score = None
     if state.phase is Phase.SCORING:
         score = score_json(count(state, board))
-    return {
+    view: Json = {
         "type": "GameState",
         "gameId": state.game_id,
         "version": state.version,
@@ -54,6 +54,13 @@ def snapshot(state: GameState, viewer: Optional[str] = None, link: Optional[str]
         "result": state.result,
         "endReason": state.end_reason,
     }
+    # Extensions, where they mean something: a private game's listing, a finished game's rematch.
+    if state.visibility != PUBLIC:
+        view["listed"] = state.listed
+    if state.phase is Phase.OVER:
+        view["rematch"] = {"offeredBy": state.rematch_offered_by, "declinedBy": state.rematch_declined_by,
+                           "newGameId": state.rematch_game}
+    return view
 
 
 def history(state: GameState, req_id: Optional[str], client_id: str) -> Delivery:

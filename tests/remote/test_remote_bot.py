@@ -20,7 +20,7 @@ import redis
 
 from app.celery_app import create_celery
 from app.config import Settings
-from app.store import Keys
+from app.keys import Keys
 from tasks.lobby import game_id_for
 
 from ..fakes import fake_gtp_argv

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, Optional
 import pytest
 import redis
 
-from app.store import GameStore, Keys
+from app.keys import Keys
+from app.store import GameStore
 
 
 def keys_prefix() -> str:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from app.celery_app import create_celery
-from app.store import Keys
+from app.keys import Keys
 from tasks.lobby import game_id_for
 
 from ..conftest import RUN_PREFIX

@@ -21,8 +21,8 @@ from app.engine_time import FLAG_MARGIN_S, move_budget, time_commands
 from app.engines import EngineConfigError, EngineSpec, default_engines, load_engines
 from app.game import GameState, attach_bot, new_game
 from app.go import Color
+from app.keys import Keys
 from app.liveness import STALE_S, WorkerBeacons, engine_status, report_engine_status
-from app.store import Keys
 
 from ..conftest import RUN_PREFIX
 from ..support.processes import ROOT

@@ -17,8 +17,8 @@ from typing import Callable, Iterator
 import pytest
 
 from app.celery_app import create_celery
+from app.keys import Keys
 from app.liveness import engine_status
-from app.store import Keys
 from tasks.lobby import game_id_for
 
 from ..conftest import RUN_PREFIX

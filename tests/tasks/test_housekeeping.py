@@ -145,5 +145,5 @@ def test_idle_games_against_the_ai_cost_the_sweep_nothing(new_player, games) -> 
 def test_an_idle_system_costs_nothing(games) -> None:
     done = housekeeping.sweep()
     assert set(done) == {"stale_waits", "checked", "annulled_or_claimable", "returned", "forgotten", "timed_out",
-                         "colours_by_coin"}
+                         "colours_by_coin", "ai_overdue"}
     assert housekeeping.idle_check()["engine"] in ("Idle", "Online", "Booting", "Sleeping")

@@ -12,8 +12,8 @@ import redis
 
 from app import game
 from app.choices import Strength
+from app.keys import Keys
 from app.quotas import Quotas
-from app.store import Keys
 
 from ..support.stack import free_port
 from .conftest import keys_prefix

@@ -54,7 +54,7 @@ def test_a_new_game_waits_for_its_second_player_with_the_creators_settings() -> 
     assert state.time_control == {"kind": "fischer", "mainS": 600, "incrementS": 5}
     assert state.clock is None  # the clock starts with play
     assert (state.black, state.white) == (None, None)
-    assert state.speaks == {ALICE: ["absence", "rejections", "resume", "scoring"]}
+    assert state.speaks == {ALICE: ["absence", "chat", "live", "rejections", "rematch", "resume", "scoring"]}
     assert state.created_at == state.updated_at == T0
 
 

@@ -11,8 +11,8 @@ from typing import Iterator
 import pytest
 import redis
 
+from app.keys import Keys
 from app.liveness import STALE_S, WorkerBeacons
-from app.store import Keys
 from web.forwarded import origin_of, parse_proxies
 
 from ..support.original_client import Date_parse

@@ -6,10 +6,14 @@ import { bindLobby, colorPref } from "./lobby.js";
 import { handledEvents, initialState, myTurn, pointIntent, reduce } from "./model.js";
 import { mountBoard, render, renderClocks, renderConnection, renderEngine, tid } from "./render.js";
 import { saved } from "./saved.js";
+import * as alerts from "./alerts.js";
+import { reviewKey, reviewable } from "./review.js";
+import { chatRequest } from "./social.js";
 
 const QUIET_RESYNC_MS = 60000;
 const RESEND_AFTER_MS = 5000;
 const GIVE_UP_AFTER_MS = 8000;
+const LIVE_POLL_MS = 15000; // the lobby's live games, while the lobby is shown in a visible tab
 
 const params = new URLSearchParams(location.search);
 const conn = new Connection();
@@ -20,6 +24,9 @@ const app = {
   log: [], // the last events received, for debugging
   heardAt: 0, // when the shown game last sent an event
   moveTimer: null,
+  alerts: alerts.log, // the sounds and notifications played (the browser tests read them)
+  livePolledAt: -Infinity,
+  pollLive: (now) => pollLive(now),
 };
 window.bugout = app; // for debugging from the console (and the browser tests)
 
@@ -32,6 +39,21 @@ function dispatch(event) {
   }
   for (const effect of effects) carryOut(effect);
   render(app.state, saved.get("name") || "");
+  if (!myTurn(before) && myTurn(app.state) && before.game && before.game.id === app.state.game.id) {
+    alerts.yourMove(app.state.settings);
+  }
+  if (before.view !== "lobby" && app.state.view === "lobby") pollLive(true);
+  const chat = chatRequest(before, app.state);
+  if (chat) dispatch(chat);
+}
+
+/** Ask for the live games, at most every LIVE_POLL_MS, and only while somebody can see them. */
+function pollLive(now = false) {
+  if (app.state.view !== "lobby" || document.visibilityState !== "visible" || !conn.online) return;
+  if (!now && performance.now() - app.livePolledAt < LIVE_POLL_MS - 500) return;
+  if (now && performance.now() - app.livePolledAt < 2000) return;
+  app.livePolledAt = performance.now();
+  conn.send({ type: "ListLiveGames" });
 }
 
 function carryOut(effect) {
@@ -106,7 +128,54 @@ const ACTIONS = {
   "confirm-no": () => dispatch({ type: "confirmNo" }),
   "accept-score": () => dispatch({ type: "acceptScore" }),
   "new-game": () => dispatch({ type: "newGame" }),
+  rematch: () => dispatch({ type: "offerRematch" }),
+  "rematch-accept": () => dispatch({ type: "answerRematch", accept: true }),
+  "rematch-decline": () => dispatch({ type: "answerRematch", accept: false }),
+  "review-first": () => dispatch({ type: "reviewTo", at: "first" }),
+  "review-prev": () => dispatch({ type: "reviewStep", delta: -1 }),
+  "review-next": () => dispatch({ type: "reviewStep", delta: 1 }),
+  "review-last": () => dispatch({ type: "reviewTo", at: "last" }),
 };
+
+/** The settings panel, the chat form, the review slider and the listing box. */
+function bindAround() {
+  dispatch({ type: "settings", settings: saved.get("settings", {}) });
+  for (const input of document.querySelectorAll("[data-setting]")) {
+    input.addEventListener("change", async () => {
+      const setting = input.dataset.setting;
+      const settings = { ...app.state.settings, [setting]: input.checked };
+      let note = "";
+      if (input.checked) note = await alerts.enable(setting); // in the gesture that turned it on
+      if (note && setting === "notify") settings.notify = false;
+      tid("settings-note").textContent = note;
+      saved.set("settings", settings);
+      dispatch({ type: "settings", settings });
+    });
+  }
+  tid("chat-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = tid("chat-input");
+    if (!input.value.trim()) return;
+    if (!conn.online) {
+      dispatch({ type: "sendFailed" });
+      return;
+    }
+    dispatch({ type: "sendChat", text: input.value });
+    input.value = "";
+  });
+  tid("review-slider").addEventListener("input", (e) => dispatch({ type: "reviewTo", at: Number(e.target.value) }));
+  tid("listed").addEventListener("change", (e) => dispatch({ type: "setListed", listed: e.target.checked }));
+  document.addEventListener("keydown", (e) => {
+    if (!reviewable(app.state) || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target.closest && e.target.closest("input, textarea, select")) return;
+    const action = reviewKey(e.key);
+    if (!action) return;
+    e.preventDefault();
+    dispatch(action);
+  });
+  document.addEventListener("visibilitychange", () => pollLive(true));
+  setInterval(() => pollLive(), 1000);
+}
 
 let toastTimer = null;
 function toast(text) {
@@ -195,6 +264,8 @@ function start() {
     if (app.state.game && event.gameId === app.state.game.id) app.heardAt = performance.now();
   });
   conn.onState(onConnectionState);
+  conn.onState((state) => state === "online" && pollLive(true));
+  bindAround();
 
   render(app.state, saved.get("name") || "");
   setInterval(() => {

@@ -11,6 +11,9 @@ import {
   requestState, send, setMessage, showGame, showLobby, showWaiting, stoppedClocks, versionAfter, withGame,
 } from "./state.js";
 
+import { reviewActions } from "./review.js";
+import { socialActions, socialEvents } from "./social.js";
+
 export * from "./state.js";
 
 // -- the connection and the lobby -----------------------------------------------------------
@@ -340,7 +343,9 @@ const gameActions = {
 
 const withAGame = Object.fromEntries(
   Object.entries(gameActions).map(([type, act]) => [type, (s, ...rest) => (s.game ? act(s, ...rest) : s)]));
-const reducers = { ...lobbyEvents, ...gameEvents, ...pageActions, ...withAGame };
+const reducers = {
+  ...lobbyEvents, ...gameEvents, ...socialEvents, ...pageActions, ...socialActions, ...reviewActions, ...withAGame,
+};
 
 /** The state after `event` (a server event or a page action), and the effects it asks for. */
 export function reduce(state, event, ctx) {
@@ -350,4 +355,4 @@ export function reduce(state, event, ctx) {
   return { state: next, effects: fx };
 }
 
-export const handledEvents = Object.keys({ ...lobbyEvents, ...gameEvents });
+export const handledEvents = Object.keys({ ...lobbyEvents, ...gameEvents, ...socialEvents });

@@ -6,6 +6,8 @@ import { STATUS } from "./protocol.js";
 import { clockFaces, gameInfo, playerLabel, resultHeadline, scoreRows, statusText } from "./display.js";
 import { BLACK, WHITE, other } from "./go.js";
 import { canUndo, hasBot, isPlayer, myTurn, online } from "./state.js";
+import { reviewView } from "./review.js";
+import { renderSocial } from "./render_social.js";
 import { colorName, inviteLink, resultWords } from "./words.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -45,6 +47,7 @@ export function render(s, myName) {
   renderEngine(s);
   renderButtons(s);
   renderConfirm(s);
+  renderSocial(s);
 }
 
 function renderWaiting({ kind, link }) {
@@ -63,12 +66,14 @@ function renderGame(s, myName) {
   const over = g.phase === "over";
   const showScore = (scoring || over) && g.score;
   const pending = s.pendingMove;
+  const review = reviewView(s); // a finished game shown before its end
+  const position = review ? review.position : g.position;
   board.setSize(g.size);
   board.render({
-    cells: g.position.cells,
-    lastMove: showScore ? null : g.lastMove,
-    dead: new Set(scoring || (over && g.score) ? g.dead.map((p) => `${p.x},${p.y}`) : []),
-    territory: showScore ? { black: g.score.blackTerritory, white: g.score.whiteTerritory } : null,
+    cells: position.cells,
+    lastMove: review ? review.lastMove : showScore ? null : g.lastMove,
+    dead: new Set(!review && (scoring || (over && g.score)) ? g.dead.map((p) => `${p.x},${p.y}`) : []),
+    territory: showScore && !review ? { black: g.score.blackTerritory, white: g.score.whiteTerritory } : null,
     ghost: myTurn(s) ? g.yourColor : null,
     interactive: (myTurn(s) && !pending) || (scoring && player),
     pending: pending && pending.coord ? { ...pending.coord, color: pending.color } : null,
@@ -87,7 +92,7 @@ function renderGame(s, myName) {
     card.classList.toggle("to-play", g.phase === "playing" && g.playerUp === color);
     card.classList.toggle("me", g.yourColor === color);
     tid(`name-${color}`).textContent = playerLabel(s, color, myName);
-    tid(`captures-${color}`).textContent = String(g.position.captures[color] || 0);
+    tid(`captures-${color}`).textContent = String(position.captures[color] || 0);
     tid(`accepted-${color}`).hidden = !(scoring && g.accepted.includes(color));
   }
   // Mine at the bottom (next to the controls on a phone, under the board's right side on a desk).
@@ -196,6 +201,7 @@ function renderButtons(s) {
   const on = online(s);
   for (const button of $$("button[data-action], .cards button[type=submit]")) {
     if (["retry", "confirm-no", "copy", "new-game"].includes(button.dataset.action)) continue;
+    if (button.dataset.action && button.dataset.action.startsWith("review-")) continue; // drawn by render_social
     button.disabled = !on;
   }
   tid("play-ai").disabled = !on || !s.idle.available;

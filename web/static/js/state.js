@@ -23,6 +23,10 @@ export function initialState({ watchId = null, joinId = null, storedGameId = nul
     message: null, // {text, kind: "error"|"info"} under the board
     lobbyMessage: null,
     statusNote: null, // the status line before the game arrives
+    review: null, // {gameId, at}: the finished game shown after `at` moves (null: the end)
+    chat: null, // {gameId, lines: [{id, channel, from, text, turn, at}]}
+    live: null, // {games: [...], now}: the lobby's list of games in progress
+    settings: { sound: false, notify: false, muteOpponent: false }, // the page's settings (app.js keeps them)
   };
   if (watchId) return { ...state, view: "game", statusNote: "Loading the game…" };
   if (joinId) return showWaiting(state, "join");
@@ -57,6 +61,9 @@ export function emptyGame(id, size, extra = {}) {
     clocksAt: 0, // ctx.now() when `clocks` arrived: the page counts down from there
     undoRequestedBy: null,
     claimableBy: null,
+    visibility: null,
+    listed: false,
+    rematch: { offeredBy: null, declinedBy: null, newGameId: null },
     provisional: true, // not yet confirmed by a GameState
     ...extra,
   };
@@ -89,6 +96,9 @@ export function fromSnapshot(s, now) {
     clocksAt: now,
     undoRequestedBy: s.undoRequestedBy,
     claimableBy: s.claimableBy,
+    visibility: s.visibility || null,
+    listed: Boolean(s.listed),
+    rematch: s.rematch || { offeredBy: null, declinedBy: null, newGameId: null },
     provisional: false,
   });
 }

@@ -47,6 +47,13 @@ export const ERRORS = {
   engine_overran: "The AI ran out of time for its move.",
   not_identified: "Still connecting…",
   nothing_to_claim: "There is no win to claim.",
+  not_the_creator: "Only the player who created this game may list it.",
+  rematch_unsupported: "Your opponent's app cannot take a rematch offer.",
+  rematch_declined: "Your opponent declined a rematch.",
+  rematch_started: "The rematch has started already.",
+  no_rematch_offer: "There is no rematch offer to answer any more.",
+  empty_chat: "Say something first.",
+  chat_too_long: "Chat messages are at most 300 characters.",
 };
 
 export function resultWords(result, reason) {
