@@ -90,22 +90,23 @@ def game_id_for(client_id: str, req_id: Optional[str]) -> str:
 def _private_game(
     game_id: str,
     client_id: str,
-    board_size: int,
     invite: Optional[str],
-    rules: str,
-    komi: Optional[float],
-    handicap: int,
-    time_control: Optional[Json],
+    setup: Optional[Json],
     speaks: frozenset[Extension],
     public_url: Optional[str] = None,
     context: str = "",
 ) -> Optional[game.GameState]:
-    """A new private game from the client's settings, or ``None`` after telling it what is wrong."""
+    """A new private game from the creator's ``setup`` (``web.messages.NewGame.setup_json``:
+    ``boardSize``, ``rules``, ``komi``, ``handicap``, ``timeControl``, each optional), or ``None``
+    after telling the client what is wrong."""
+    setup = setup or {}
     try:
+        time_control = setup.get("timeControl")
         control = TimeControl.from_json(time_control) if time_control else None
-        return game.new_game(game_id, client_id, board_size, PRIVATE, invite, rules, komi, handicap,
+        return game.new_game(game_id, client_id, int(setup.get("boardSize", 19)), PRIVATE, invite,
+                             str(setup.get("rules", "chinese")), setup.get("komi"), int(setup.get("handicap", 0)),
                              time_control=control, speaks=speaks, public_url=public_url)
-    except (InvalidSetupError, ValueError) as bad:
+    except (InvalidSetupError, ValueError, TypeError) as bad:
         tell_error(client_id, "bad_settings", f"{context}{bad}")
         return None
 
@@ -157,26 +158,22 @@ def find_public_game(client_id: str, board_size: int = 19, extensions: Optional[
 @celery.task(name="bugout.lobby.create_private_game")
 def create_private_game(
     client_id: str,
-    board_size: int = 19,
-    rules: str = "chinese",
-    komi: Optional[float] = None,
-    handicap: int = 0,
+    setup: Optional[Json] = None,
     req_id: Optional[str] = None,
-    time_control: Optional[Json] = None,
     extensions: Optional[list[str]] = None,
     public_url: Optional[str] = None,
     address: Optional[str] = None,
 ) -> str:
-    """``public_url``: the base of the invitation link, as the gateway chose it; ``address``:
-    the client's, for the per-address quota."""
+    """A game waiting for a friend. ``setup``: the creator's settings (``_private_game``);
+    ``public_url``: the base of the invitation link, as the gateway chose it; ``address``: the
+    client's, for the per-address quota."""
     games = store()
     compact_id = new_compact_id()
     game_id = game_id_for(client_id, req_id)
     if _refused(client_id, address, game_id):
         return "refused"
     speaks = _speaks(extensions)
-    state = _private_game(game_id, client_id, board_size, compact_id, rules, komi, handicap, time_control,
-                          speaks, public_url)
+    state = _private_game(game_id, client_id, compact_id, setup, speaks, public_url)
     if state is None:
         return "bad_settings"
     leave_previous_game(client_id, speaks, keep=game_id)
@@ -253,17 +250,13 @@ def join_private_game(client_id: str, compact_id: str, extensions: Optional[list
 def attach_bot(
     client_id: str,
     bot_color: str = "WHITE",
-    board_size: int = 19,
     bot: str = "KataGoOneStar",
-    rules: str = "chinese",
-    komi: Optional[float] = None,
-    handicap: int = 0,
+    setup: Optional[Json] = None,
     req_id: Optional[str] = None,
-    time_control: Optional[Json] = None,
     extensions: Optional[list[str]] = None,
     address: Optional[str] = None,
 ) -> str:
-    """A game against the AI: created and started at once."""
+    """A game against the AI (``bot``, one of the original's names), created and started at once."""
     from app.go import Color
 
     games = store()
@@ -282,8 +275,7 @@ def attach_bot(
     if _refused(client_id, address, game_id, against_ai=True):
         return "refused"
     speaks = _speaks(extensions)
-    state = _private_game(game_id, client_id, board_size, None, rules, komi, handicap, time_control,
-                          speaks, context="cannot start a bot game: ")
+    state = _private_game(game_id, client_id, None, setup, speaks, context="cannot start a bot game: ")
     if state is None:
         return "bad_settings"
     leave_previous_game(client_id, speaks, keep=game_id)

@@ -327,13 +327,11 @@ HANDLERS: dict[type, Handler] = {
     m.FindPublicGame: lambda c, cmd: lobby.find_public_game.delay(c.client_id, cmd.boardSize, c.lobby_command(),
                                                                   c.address),
     m.CreatePrivateGame: lambda c, cmd: lobby.create_private_game.delay(
-        c.client_id, cmd.boardSize, cmd.rules, cmd.komi, cmd.handicap, c.new_game_request(),
-        cmd.time_control_json(), c.lobby_command(), c.public_url, c.address),
+        c.client_id, cmd.setup_json(), c.new_game_request(), c.lobby_command(), c.public_url, c.address),
     m.JoinPrivateGame: lambda c, cmd: lobby.join_private_game.delay(c.client_id, cmd.gameId, c.lobby_command(),
                                                                     _rid()),
     m.AttachBot: lambda c, cmd: lobby.attach_bot.delay(
-        c.client_id, cmd.player, cmd.boardSize, cmd.bot, cmd.rules, cmd.komi, cmd.handicap, c.new_game_request(),
-        cmd.time_control_json(), c.lobby_command(), c.address),
+        c.client_id, cmd.player, cmd.bot, cmd.setup_json(), c.new_game_request(), c.lobby_command(), c.address),
     m.ChooseColorPref: _choose_colour,
     m.MakeMove: _make_move,
     m.QuitGame: lambda c, cmd: moves.quit_game.delay(c.client_id, c.game_of(cmd.gameId), _rid()),

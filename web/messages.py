@@ -131,8 +131,10 @@ class NewGame(Command):
     handicap: int = Field(default=0, ge=0, le=9)
     timeControl: Optional[WireTimeControl] = None
 
-    def time_control_json(self) -> Optional[dict[str, Any]]:
-        return self.timeControl.to_json() if self.timeControl else None
+    def setup_json(self) -> dict[str, Any]:
+        """What the lobby task takes (``tasks.lobby._private_game``)."""
+        return {"boardSize": self.boardSize, "rules": self.rules, "komi": self.komi, "handicap": self.handicap,
+                "timeControl": self.timeControl.to_json() if self.timeControl else None}
 
 
 class CreatePrivateGame(NewGame):

@@ -98,7 +98,7 @@ def test_a_bot_worker_over_tls_as_a_restricted_user_plays_and_is_refused_the_res
     req_id = str(uuid.uuid4())
     game_id = game_id_for(human.client_id, req_id)
     human.follow(game_id)
-    remote.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, "BLACK", 9, "KataGoOneStar"),
+    remote.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, "BLACK", "KataGoOneStar", {"boardSize": 9}),
                             kwargs={"req_id": req_id})
     assert human.wait("BotAttached", timeout=30)["gameId"] == game_id
     moved = human.wait("MoveMade", player="BLACK", timeout=60)  # played by the remote bot worker

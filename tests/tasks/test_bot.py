@@ -29,7 +29,7 @@ def bot_game(player, bot_color: str = "WHITE", bot_name: str = "KataGoOneStar", 
     req_id = str(uuid.uuid4())
     game_id = lobby.game_id_for(player.client_id, req_id)
     player.follow(game_id)
-    lobby.attach_bot.delay(player.client_id, bot_color, size, bot_name, req_id=req_id)
+    lobby.attach_bot.delay(player.client_id, bot_color, bot_name, {"boardSize": size}, req_id=req_id)
     assert player.wait("BotAttached")["gameId"] == game_id
     return game_id
 

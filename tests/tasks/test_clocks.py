@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("worker")
 
 def timed_game(new_player, control: dict) -> tuple:
     black, white = new_player(), new_player()
-    lobby.create_private_game.delay(black.client_id, 9, "chinese", None, 0, str(uuid.uuid4()), control)
+    lobby.create_private_game.delay(black.client_id, {"boardSize": 9, "timeControl": control}, str(uuid.uuid4()))
     waiting = black.wait("WaitForOpponent")
     game_id = waiting["gameId"]
     lobby.join_private_game.delay(white.client_id, waiting["link"].split("join=")[1])

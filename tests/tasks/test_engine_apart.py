@@ -136,7 +136,7 @@ def test_moves_and_agreements_are_answered_while_the_engine_thinks_on_a_bot_move
     req_id = str(uuid.uuid4())
     bot_game = game_id_for(human.client_id, req_id)
     human.follow(bot_game)  # before it exists: nothing the bot says can be missed
-    env.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, "BLACK", 9, "KataGoOneStar"),
+    env.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, "BLACK", "KataGoOneStar", {"boardSize": 9}),
                          kwargs={"req_id": req_id})
     assert human.wait("BotAttached")["gameId"] == bot_game
     env.wait_until_engine_began("genmove black")

@@ -71,7 +71,7 @@ class BotStack:
         req_id = str(uuid.uuid4())
         game_id = game_id_for(human.client_id, req_id)
         human.follow(game_id)  # before it exists: nothing the bot says can be missed
-        self.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, bot_color, 9, "KataGoOneStar"),
+        self.sender.send_task("bugout.lobby.attach_bot", args=(human.client_id, bot_color, "KataGoOneStar", {"boardSize": 9}),
                               kwargs={"req_id": req_id})
         assert human.wait("BotAttached", timeout=30)["gameId"] == game_id
         return human, game_id

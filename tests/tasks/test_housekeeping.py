@@ -130,7 +130,7 @@ def test_players_who_never_choose_a_colour_get_the_coin(new_player, games) -> No
 def test_idle_games_against_the_ai_cost_the_sweep_nothing(new_player, games) -> None:
     players = [new_player() for _ in range(40)]
     for player in players:
-        lobby.attach_bot.delay(player.client_id, "WHITE", 9, "KataGoOneStar")  # the human moves first
+        lobby.attach_bot.delay(player.client_id, "WHITE", "KataGoOneStar", {"boardSize": 9})  # the human moves first
     ours = {player.wait("BotAttached")["gameId"] for player in players}
     soon = time.time() + games.settings.abandon_after_s + 5
     # The sweep reads only the games that are due, and not one of these is: they need nothing

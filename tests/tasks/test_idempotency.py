@@ -14,6 +14,8 @@ from .flows import in_scoring, play, seated
 
 pytestmark = pytest.mark.usefixtures("worker")
 
+NINE = {"boardSize": 9}
+
 
 def test_a_recorded_rejection_is_never_overturned_by_a_later_save(new_player, games) -> None:
     black, white = new_player(), new_player()
@@ -32,9 +34,9 @@ def test_a_recorded_rejection_is_never_overturned_by_a_later_save(new_player, ga
 def test_a_redelivered_creation_makes_one_game(new_player, games) -> None:
     creator = new_player()
     req_id = str(uuid.uuid4())
-    first = lobby.create_private_game.delay(creator.client_id, 9, "chinese", None, 0, req_id)
+    first = lobby.create_private_game.delay(creator.client_id, NINE, req_id)
     waiting = creator.wait("WaitForOpponent")
-    second = lobby.create_private_game.delay(creator.client_id, 9, "chinese", None, 0, req_id)
+    second = lobby.create_private_game.delay(creator.client_id, NINE, req_id)
     again = creator.wait_for(lambda p: p["type"] == "WaitForOpponent" and p is not waiting)
     assert second.id != first.id  # two deliveries of one request, not one task message seen twice
     assert again["gameId"] == waiting["gameId"] and again["link"] == waiting["link"]
@@ -79,7 +81,7 @@ def test_resuming_out_of_turn_announces_the_implied_pass(new_player, games) -> N
 
 def test_a_repeated_join_gets_the_same_game_not_a_rejection(new_player, games) -> None:
     creator, friend = new_player(), new_player()
-    lobby.create_private_game.delay(creator.client_id, 9)
+    lobby.create_private_game.delay(creator.client_id, NINE)
     compact_id = creator.wait("WaitForOpponent")["link"].split("join=")[1]
     lobby.join_private_game.delay(friend.client_id, compact_id)
     first = friend.wait("GameReady")

@@ -56,7 +56,7 @@ def test_board_sizes_have_separate_queues(new_player) -> None:
 
 def test_private_game_by_link_then_the_link_is_used_up(new_player, games) -> None:
     creator, friend, latecomer = new_player(), new_player(), new_player()
-    lobby.create_private_game.delay(creator.client_id, 9)
+    lobby.create_private_game.delay(creator.client_id, {"boardSize": 9})
     waiting = creator.wait("WaitForOpponent")
     assert waiting["visibility"] == "Private"
     link = waiting["link"]
@@ -80,7 +80,7 @@ def test_a_bad_invitation_is_rejected(new_player) -> None:
 
 def test_the_creator_can_come_back_to_the_same_link(new_player) -> None:
     creator, friend = new_player(), new_player()
-    lobby.create_private_game.delay(creator.client_id, 19)
+    lobby.create_private_game.delay(creator.client_id, {"boardSize": 19})
     waiting = creator.wait("WaitForOpponent")
     compact_id = waiting["link"].split("join=")[1]
     lobby.join_private_game.delay(creator.client_id, compact_id)  # a reload opens the link again
@@ -92,7 +92,7 @@ def test_the_creator_can_come_back_to_the_same_link(new_player) -> None:
 
 def test_an_expired_invitation_is_rejected(new_player, games) -> None:
     creator, friend = new_player(), new_player()
-    lobby.create_private_game.delay(creator.client_id, 9)
+    lobby.create_private_game.delay(creator.client_id, {"boardSize": 9})
     compact_id = creator.wait("WaitForOpponent")["link"].split("join=")[1]
     games.redis.delete(games.keys.invite(compact_id))  # what the TTL does after a day
     lobby.join_private_game.delay(friend.client_id, compact_id)

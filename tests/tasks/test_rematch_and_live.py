@@ -21,7 +21,7 @@ def test_a_rematch_against_the_ai_starts_at_once_with_the_ai_on_the_other_colour
     req_id = str(uuid.uuid4())
     game_id = lobby.game_id_for(player.client_id, req_id)
     player.follow(game_id)
-    lobby.attach_bot.delay(player.client_id, "WHITE", 9, "KataGoOneStar", req_id=req_id)
+    lobby.attach_bot.delay(player.client_id, "WHITE", "KataGoOneStar", {"boardSize": 9}, req_id=req_id)
     player.wait("YourColor", gameId=game_id)
     moves.resign.delay(player.client_id, game_id)
     player.wait("GameOver", gameId=game_id)

@@ -104,7 +104,7 @@ def test_spectators_see_no_client_ids(new_player) -> None:
 
 def test_undo_against_the_bot_takes_back_its_reply_and_the_players_move(new_player, games) -> None:
     player = new_player()
-    lobby.attach_bot.delay(player.client_id, "WHITE", 9, "KataGoOneStar")
+    lobby.attach_bot.delay(player.client_id, "WHITE", "KataGoOneStar", {"boardSize": 9})
     attached = player.wait("BotAttached")
     game_id = attached["gameId"]
     player.follow(game_id)
