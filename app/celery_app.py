@@ -14,6 +14,7 @@ from kombu.entity import Queue
 
 from app import broker
 from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
+from app.connections import celery_options, transport_options
 from app.liveness import Liveness
 
 BEAT_LOCK_S = 15
@@ -28,8 +29,7 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
     prefix = f"{settings.key_prefix}:celery:"
     celery = Celery("bugout", include=TASK_MODULES)
     celery.conf.update(
-        broker_url=settings.broker,
-        result_backend=settings.result_backend,
+        **celery_options(settings),  # broker, results, RedBeat: URLs or Sentinels (app.connections)
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
@@ -45,8 +45,9 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
             "unacked_restore_interval": max(1, settings.visibility_timeout_s // 3),
             "unacked_restore_throttle": 1,
             "global_keyprefix": prefix,
+            **transport_options(settings),
         },
-        result_backend_transport_options={"global_keyprefix": prefix},
+        result_backend_transport_options={"global_keyprefix": prefix, **transport_options(settings)},
         broker_connection_retry_on_startup=True,
         # Events reach clients through Redis pub/sub; results are kept only for callers that ask.
         task_ignore_result=True,
@@ -62,10 +63,8 @@ def create_celery(settings: Optional[Settings] = None) -> Celery:
         timezone="UTC",
         # Beat runs inside the moves workers (app/worker.py) with RedBeat's Redis lock: exactly
         # one of them sends these at a time; the others take over when its lock lapses.
-        redbeat_redis_url=settings.state_url,
         redbeat_key_prefix=f"{settings.key_prefix}:beat",
         redbeat_lock_timeout=BEAT_LOCK_S,
-        redbeat_redis_options={},
         beat_schedule={
             "housekeeping": {
                 "task": "bugout.housekeeping.sweep",

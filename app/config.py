@@ -27,6 +27,13 @@ class Settings:
     """Celery results; defaults to ``redis_url``."""
     state_redis_url: Optional[str] = None
     """Game state, lobby, event history and pub/sub; defaults to ``redis_url``."""
+    redis_sentinels: str = ""
+    """Redis Sentinels (``host:port,host:port,...``); when set, every connection (game state,
+    pub/sub, Celery's broker and results, beat's lock) goes to the primary they name
+    ``redis_master_name`` and follows a failover; ``redis_url`` then gives only the database and
+    the password (``app.connections``, ``docs/several-machines.md``)."""
+    redis_master_name: str = "bugout"
+    """The name the Sentinels monitor the primary by (``sentinel monitor <name> ...``)."""
     key_prefix: str = "bugout"
     """Prefix of every Redis key and channel, Celery's included, so stacks can share a server."""
     game_ttl_s: int = 24 * 3600

@@ -28,6 +28,7 @@ import redis
 from celery import bootsteps
 
 from app.config import BOT_QUEUE
+from app.connections import state_client
 from app.engines import EngineConfigError, check_installed, load_engines
 from app.events import BOOTING, IDLE, ONLINE, iso_time
 from app.gtp import EngineUnavailable
@@ -181,7 +182,7 @@ class Liveness(bootsteps.StartStopStep):  # type: ignore[misc]  # Celery has no 
 
     def start(self, parent: Any) -> None:
         settings = parent.app.conf.bugout_settings
-        self._beacons = WorkerBeacons(redis.Redis.from_url(settings.state_url), Keys(settings.key_prefix))
+        self._beacons = WorkerBeacons(state_client(settings), Keys(settings.key_prefix))
         selected = parent.app.amqp.queues.consume_from or parent.app.amqp.queues
         self._queues = sorted(q for q in selected if q != BOT_QUEUE or _engine_installed(settings.engines_file))
         self._name = parent.hostname

@@ -18,6 +18,7 @@ import redis
 
 from app.attention import deadlines_of, next_check
 from app.config import Settings
+from app.connections import state_client
 from app.events import Delivery, Json
 from app.game import GameState
 from app.keys import Keys
@@ -124,10 +125,8 @@ class GameStore:
     def connect(cls, settings: Settings, max_connections: int = 64) -> GameStore:
         # A pool that waits for a free connection rather than failing: a thousand sockets
         # beating at once must queue for Redis, not be dropped with "Too many connections".
-        pool = redis.BlockingConnectionPool.from_url(
-            settings.state_url, decode_responses=True, max_connections=max_connections, timeout=10
-        )
-        return cls(redis.Redis(connection_pool=pool), settings)
+        # (Through Sentinel, if configured: app.connections.)
+        return cls(state_client(settings, max_connections=max_connections, decode_responses=True), settings)
 
     # -- games ---------------------------------------------------------------------------------
     def load(self, game_id: str) -> Optional[GameState]:

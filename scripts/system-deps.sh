@@ -2,14 +2,15 @@
 # Debian packages bugout needs. Installs the missing ones when we are root; otherwise says what
 # to install. Usage: system-deps.sh [--optional] [package...]
 #   no packages: everything the tests need (the AI engine, the historical records, Chromium,
-#   and for tests/deploy: Caddy, systemd-analyze, Redis's server and redis-cli, Debian's venv);
+#   and for tests/deploy: Caddy, systemd-analyze, Redis's server and redis-cli, Debian's venv;
+#   for tests/topology: haproxy and Redis Sentinel);
 #   --optional: a missing package is reported, not fatal (make run works without the AI).
 set -euo pipefail
 optional=0
 if [ "${1:-}" = "--optional" ]; then optional=1; shift; fi
 packages=("$@")
 [ ${#packages[@]} -gt 0 ] || packages=(gnugo goban-original-games chromium chromium-driver
-  caddy systemd redis-server redis-tools python3-venv)
+  caddy systemd redis-server redis-tools python3-venv haproxy redis-sentinel)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

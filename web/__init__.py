@@ -6,10 +6,10 @@ import collections
 import threading
 from typing import Optional
 
-import redis
 from flask import Flask
 
 from app.config import Settings
+from app.connections import state_client
 from app.presence import Presence
 from app.store import GameStore
 
@@ -44,7 +44,7 @@ class ProcessState:
         store = self.store()
         with self._lock:
             if self._relay is None:
-                client = redis.Redis.from_url(self.settings.state_url, health_check_interval=30)
+                client = state_client(self.settings, health_check_interval=30)
                 self._relay = Relay(client, store.keys.client_channel(""))
             return self._relay
 
