@@ -136,12 +136,7 @@ class Topology:
         if replica_of:
             argv += ["--replicaof", self.host(replica_of).address, str(REDIS_PORT)]
         process = self.net.run(host, argv, self.env, "redis")
-        client = redis.Redis(host=host.address, port=REDIS_PORT, socket_timeout=1)
-        try:
-            wait_until(lambda: _pings(client), 15, f"Redis on {host_name} did not answer",
-                       detail=lambda: self.net.log(host, "redis"))
-        finally:
-            client.close()
+        self._wait_answering(host, REDIS_PORT, "Redis", "redis")
         return process
 
     def start_sentinel(self, host_name: str, primary: str = "data") -> object:
@@ -155,13 +150,17 @@ class Topology:
                           f"sentinel failover-timeout {MASTER_NAME} 5000\n")
         process = self.net.run(host, [shutil.which("redis-sentinel") or "redis-sentinel", str(config)], self.env,
                                "sentinel")
-        client = redis.Redis(host=host.address, port=SENTINEL_PORT, socket_timeout=1)
+        self._wait_answering(host, SENTINEL_PORT, "Sentinel", "sentinel")
+        return process
+
+    def _wait_answering(self, host: Host, port: int, what: str, log: str) -> None:
+        """Until the Redis-protocol server ``what`` on ``host`` answers a PING (its log on failure)."""
+        client = redis.Redis(host=host.address, port=port, socket_timeout=1)
         try:
-            wait_until(lambda: _pings(client), 15, f"Sentinel on {host_name} did not answer",
-                       detail=lambda: self.net.log(host, "sentinel"))
+            wait_until(lambda: _pings(client), 15, f"{what} on {host.name} did not answer",
+                       detail=lambda: self.net.log(host, log))
         finally:
             client.close()
-        return process
 
     def start_web(self, host_name: str, wait: bool = True) -> object:
         host = self.host(host_name)
