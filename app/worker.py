@@ -1,8 +1,10 @@
-"""The Procfile's worker lines: one Celery worker for one queue, with beat inside if asked.
+"""The Procfile's worker line: one Celery worker, its queues, and beat inside if asked.
 
-``python -m app.worker moves --beat`` serves human moves and the lobby and runs the beat
-schedule in a thread; ``python -m app.worker bot`` serves the AI engine's queue. Each is a solo
-worker: one task at a time, in order, the engine's work never in front of a human move.
+``python -m app.worker moves bot --beat`` (the Procfile's line) serves human moves and the lobby
+inline, the AI's engine on a thread beside them (``app.engine_lane``), and runs the beat schedule
+in a thread: one process for all the work of a micro instance, the engine's work never in front
+of a human move. ``python -m app.worker bot`` serves only the engine's queue, for a host of its
+own (``docs/several-machines.md``); ``python -m app.worker moves`` only the moves.
 
 Why not the ``celery`` command line: it imports click's REPL and prompt_toolkit (about 12 MB per
 process on a machine with 1 GiB), and a separate ``beat`` process cost 53 MB only to send two
@@ -24,7 +26,8 @@ from app.config import BOT_QUEUE, MOVES_QUEUE, Settings
 
 def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.worker", description=__doc__.split("\n\n")[0])
-    parser.add_argument("queue", choices=(MOVES_QUEUE, BOT_QUEUE))
+    parser.add_argument("queues", nargs="+", choices=(MOVES_QUEUE, BOT_QUEUE), metavar="queue",
+                        help=f"{MOVES_QUEUE} and/or {BOT_QUEUE}")
     parser.add_argument("--beat", action="store_true", help="also run the beat schedule (in a thread)")
     parser.add_argument("--name", default=None, help="worker name (default: <queue>@<host>)")
     args = parser.parse_args(argv)
@@ -32,15 +35,23 @@ def main(argv: Optional[list[str]] = None) -> None:
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
 
-    if args.queue == BOT_QUEUE:
+    queues = list(dict.fromkeys(args.queues))
+    if BOT_QUEUE in queues:
         _check_engines(parser)
+        if len(queues) > 1 and not _engine_installed():
+            # The moves go on; the engine's tasks are left to a worker that can play them, and
+            # the players are told the AI is unavailable (no bot worker beats: app.liveness).
+            queues.remove(BOT_QUEUE)
 
     from celery.beat import EmbeddedService
 
+    from app import engine_lane
     from app.celery_app import celery
 
+    if BOT_QUEUE in queues and len(queues) > 1:
+        engine_lane.enable()
     worker = celery.Worker(
-        queues=[args.queue], pool_cls="solo", hostname=args.name or f"{args.queue}@{socket.gethostname()}",
+        queues=queues, pool_cls="solo", hostname=args.name or f"{queues[0]}@{socket.gethostname()}",
         without_heartbeat=True, without_gossip=True, without_mingle=True, loglevel=level, quiet=True,
         no_color=True,
     )
@@ -50,6 +61,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     try:
         worker.start()
     finally:
+        engine_lane.disable()
         if beat is not None:
             # Not waited for: a standby beat blocks on RedBeat's lock, and the thread dies with
             # the process anyway (the lock lapses after BEAT_LOCK_S for the next one).
@@ -67,6 +79,18 @@ def _check_engines(parser: argparse.ArgumentParser) -> None:
         parser.exit(2, f"python -m app.worker bot: bad engine configuration: {bad}\n")
     for strength, spec in engines.items():
         logging.getLogger(__name__).info("%s: %s (%s)", strength.name, spec.name, " ".join(spec.argv))
+
+
+def _engine_installed() -> bool:
+    from app.engines import check_installed, load_engines
+    from app.gtp import EngineUnavailable
+
+    try:
+        check_installed(load_engines(Settings.from_env().engines_file))
+        return True
+    except EngineUnavailable as missing:
+        logging.getLogger(__name__).error("no engine, so this worker leaves the AI's queue alone: %s", missing)
+        return False
 
 
 if __name__ == "__main__":

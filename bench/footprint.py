@@ -1,7 +1,7 @@
 """Footprint of the whole stack started cold the Procfile way: start-up time, memory and idle CPU.
 
-Starts, at one instant and on a key prefix of its own, every Procfile line -- ``web``, ``worker``,
-``bot`` (beat runs inside the moves worker) -- plus a Redis of its own on a free port, then measures:
+Starts, at one instant and on a key prefix of its own, every Procfile line -- ``web`` and
+``worker`` (the AI's engine and beat run inside the worker) -- plus a Redis of its own on a free port, then measures:
 
 1. ``cold_start_s``: from the launch of the processes until the first accepted move. Two
    websocket clients in this process connect (retrying until the web accepts), ``Identify``,
@@ -71,8 +71,9 @@ from tests.support.seating import seat_async  # noqa: E402
 from tests.support.wsclient import AsyncClient as Client  # noqa: E402
 from tests.support.wsclient import kind  # noqa: E402
 
-STACK_LINES = ("web", "worker", "bot")
-"""Beat runs inside the moves worker (``--beat``); the web is one gevent process."""
+STACK_LINES = ("web", "worker")
+"""The worker serves the AI's queue on a thread beside the moves and runs beat (``moves bot --beat``);
+the web is one gevent process."""
 STEP_TIMEOUT_S = 30.0
 HEARTBEAT_S = 10.0  # the web's HEARTBEAT_S default (web/__init__.py)
 TARGETS = {"cold_start_s": 1.0, "idle_rss_mb": 200.0, "rss_1000_sockets_mb": 300.0, "idle_cpu_pct": 1.0}

@@ -1,6 +1,6 @@
 """The whole stack on a t3.micro's sustained baseline: how many games at a human pace it holds.
 
-Every line of the Procfile but ``redis`` (``web``, ``worker``, ``bot``, and ``beat`` if there is one;
+Every line of the Procfile but ``redis`` (``web`` and ``worker``, which serves the AI and runs beat;
 started as ``bench/scratch.py`` does) and a ``redis-server`` of their own (the binary and flags of
 the Procfile's ``redis`` line, its files in a temporary directory) run INSIDE a cgroup made here: CPU quota 20% of one core
 (``cfs_period_us`` 100000, ``cfs_quota_us`` 20000) and 1 GiB of memory, a t3.micro's baseline;

@@ -182,7 +182,7 @@ class Games(RunBase):
             at_first = snap(self.stack)
             # Where the suggestion comes from depends on the stack: with the ScoringPhase that play
             # stopping brings (computed in the move task), or later from the engine on the bot
-            # queue. Wait for a later one while the bot worker or its engine is still working.
+            # queue. Wait for a later one while the engine is still working.
             engine_event: Optional[dict[str, Any]] = None
             deadline = time.perf_counter() + args.dead_timeout_s
             quiet_since, last_bot = time.perf_counter(), self.stack.bot_cpu_s()

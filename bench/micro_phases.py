@@ -32,7 +32,7 @@ class Phases(RunBase):
             raise RuntimeError(f"the first move failed: {self.rec.failures[-1].what}")
         cold = time.perf_counter() - self.t_launch
         self.figures["cold_start_s"] = cold
-        print(f"cold start under the quota: web answered GET / at {t_web:.2f}s, both workers a ping at "
+        print(f"cold start under the quota: web answered GET / at {t_web:.2f}s, the workers a ping at "
               f"{t_workers:.2f}s, first accepted move at {cold:.2f}s", flush=True)
 
     async def idle(self) -> None:

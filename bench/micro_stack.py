@@ -52,8 +52,10 @@ class Stack:
         return out
 
     def bot_cpu_s(self) -> float:
-        """The bot worker and its GNU Go (live ones, and reaped ones through cutime)."""
-        return sum(v for k, v in self.cpu_by_label().items() if k == "bot" or k.startswith("bot:") or k == "gnugo")
+        """The engine's CPU: every GNU Go, whichever worker runs it, and a worker of the AI's queue
+        alone if there is one (with its reaped GNU Gos, through cutime)."""
+        return sum(v for k, v in self.cpu_by_label().items()
+                   if k in ("bot", "gnugo") or k.startswith("bot:") or k.endswith("(gnugo)"))
 
     def rss(self) -> tuple[float, list[tuple[str, int, float]]]:
         rows = []

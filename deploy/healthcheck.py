@@ -2,7 +2,7 @@
 
 ``python deploy/healthcheck.py [URL] [--ai] [--timeout S]`` (default
 ``http://127.0.0.1:5000/healthz``): exit 0 once ``/healthz`` answers 200 (Redis answers and a
-``moves`` worker beats) and, with ``--ai``, a bot worker with GNU Go beats too; 1 if not within
+``moves`` worker beats) and, with ``--ai``, a worker of the AI's queue with GNU Go beats too; 1 if not within
 the timeout. deploy/install.sh runs it after starting the services; tests/deploy runs it
 against the processes they start from the installed units. Standard library only.
 """

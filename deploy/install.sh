@@ -85,6 +85,12 @@ fi
 chmod 640 "$env_file"
 install -m 644 "$deploy"/systemd/bugout.target "$deploy"/systemd/bugout-*.service "$deploy"/systemd/bugout-*.timer \
   "$etc/systemd/system/"
+# The AI's engine runs inside bugout-worker now: an older install's unit of its own for it goes.
+retired="$etc/systemd/system/bugout-bot.service"
+if [ -f "$retired" ]; then
+  if [ "$system" -eq 1 ]; then systemctl disable -q --now bugout-bot || true; fi
+  rm -f "$retired"
+fi
 install -d -m 700 "$root/var/backups/bugout"
 install -m 644 "$deploy/systemd/caddy.service.d/bugout.conf" "$etc/systemd/system/caddy.service.d/"
 # Debian's Caddyfile serves a demo page on port 80; keep it beside ours, once.
@@ -112,7 +118,7 @@ chown root:bugout "$env_file"
 sysctl -q -p "$etc/sysctl.d/60-bugout-redis.conf"
 step "services"
 systemctl daemon-reload
-systemctl enable -q redis-server caddy bugout.target bugout-web bugout-worker bugout-bot
+systemctl enable -q redis-server caddy bugout.target bugout-web bugout-worker
 systemctl enable -q --now bugout-backup.timer
 if [ "$redis_changed" -eq 1 ]; then systemctl restart redis-server; else systemctl start redis-server; fi
 systemctl restart bugout.target

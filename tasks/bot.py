@@ -18,6 +18,7 @@ import time
 from app import events, game
 from app.celery_app import celery
 from app.engine import EngineFailure, EngineKeeper, EngineOverran, GenmoveResult
+from app.engine_lane import STRATEGY
 from app.engines import load_engines
 from app.events import BOOTING, ONLINE, iso_time
 from app.liveness import engine_status, report_engine_status
@@ -46,7 +47,7 @@ def _tell_status(client_id: str, game_id: str, status: str, since: float) -> Non
     tell(client_id, events.idle_status(status, engine["since"], engine, game_id))
 
 
-@celery.task(name=ENGINE_MOVE_TASK)
+@celery.task(name=ENGINE_MOVE_TASK, Strategy=STRATEGY)
 def play(game_id: str, version: int) -> str:
     """Answer the position at ``version`` with the engine's move, if it is still the bot's turn."""
     state = store().load(game_id)
@@ -79,7 +80,7 @@ def play(game_id: str, version: int) -> str:
     return outcome
 
 
-@celery.task(name="bugout.bot.sleep")
+@celery.task(name="bugout.bot.sleep", Strategy=STRATEGY)
 def sleep() -> str:
     """Put the engine to sleep now (nobody is connected)."""
     keeper().stop()

@@ -4,9 +4,12 @@ The prefix is put in the environment before anything imports the Celery app, so 
 embedded worker and any worker subprocess all use it. The shared Redis may hold other data: we
 touch only keys under our prefix.
 
-The two queues are served apart, as in production (the Procfile's ``worker`` and ``bot`` lines):
-``moves`` by a worker embedded in this process (celery.contrib.pytest), ``bot`` by the Procfile's
-``bot`` line in a subprocess, so a human's move never waits behind GNU Go's thinking.
+The two queues are served apart, as on a host split in two (docs/several-machines.md): ``moves``
+by a worker embedded in this process (celery.contrib.pytest), ``bot`` by an engine host's worker
+(``python -m app.worker bot``) in a subprocess, so a human's move never waits behind GNU Go's
+thinking. The Procfile's one worker, which runs the engine on a thread beside the moves, is
+tested for the same promise in tests/tasks/test_engine_apart.py and serves every test that starts
+the stack the Procfile way.
 """
 
 from __future__ import annotations
@@ -66,9 +69,9 @@ def celery_worker_parameters() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def bot_worker(tmp_path_factory) -> Iterator[Any]:
-    """The Procfile's ``bot`` line on the run's key prefix (it inherits this process's environment,
-    ``KEY_PREFIX`` and ``BOT_IDLE_S`` included), up once its liveness beat is in Redis; its GNU Go
-    runs as its child. Stopped for sure at the end of the session (SIGTERM, then SIGKILL)."""
+    """An engine host's worker (``python -m app.worker bot``) on the run's key prefix (it inherits
+    this process's environment, ``KEY_PREFIX`` and ``BOT_IDLE_S`` included), up once its liveness
+    beat is in Redis; its GNU Go runs as its child. Stopped for sure at the end of the session (SIGTERM, then SIGKILL)."""
     from .support.processes import WorkerProcess
 
     started = WorkerProcess("bot", {}, log=tmp_path_factory.mktemp("bot-worker") / "bot.log")

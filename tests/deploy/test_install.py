@@ -158,7 +158,7 @@ def test_each_installed_unit_starts_and_the_stack_answers(root, services) -> Non
                               "--ai", "--timeout", "60", f"{base}/healthz"], capture_output=True, text=True, timeout=90)
     assert healthy.returncode == 0, healthy.stdout + healthy.stderr
     assert "AI available" in healthy.stdout
-    # A game against the AI through the installed web process and both installed workers.
+    # A game against the AI through the installed web process and worker.
     player = WsClient(base.replace("http", "ws") + "/gateway", suppress_origin=True)
     try:
         player.identify()
@@ -175,8 +175,11 @@ def test_running_it_again_updates_the_code_and_keeps_the_configuration(root) -> 
     env_path.write_text(env_path.read_text() + "GAMES_PER_ADDRESS=50\n")  # the operator's own edit
     stale = root / "opt/bugout/src/web/stale.py"
     stale.write_text("")  # a file the new version no longer has
+    retired = root / "etc/systemd/system/bugout-bot.service"
+    retired.write_text("")  # an older install's unit for the engine, which now runs in bugout-worker
     again = install(root)
     assert again.returncode == 0, again.stdout + again.stderr
+    assert not retired.exists()
     assert env_file(env_path)["GAMES_PER_ADDRESS"] == "50" and env_file(env_path)["BUGOUT_DOMAIN"] == "bugout.test"
     assert not stale.exists()
     assert (root / "etc/redis/redis.conf").read_text().count(INCLUDE) == 1

@@ -13,7 +13,7 @@ import pytest
 from ..support import processes
 
 UNITS = Path(__file__).resolve().parents[2] / "deploy" / "systemd"
-SERVICES = {"web": "bugout-web.service", "worker": "bugout-worker.service", "bot": "bugout-bot.service"}
+SERVICES = {"web": "bugout-web.service", "worker": "bugout-worker.service"}
 MIB = {"K": 1 / 1024, "M": 1, "G": 1024}
 
 

@@ -57,8 +57,8 @@ class RemoteStack:
 
     def start(self) -> None:
         common = {"KEY_PREFIX": self.prefix, "VISIBILITY_TIMEOUT_S": "30"}
-        self.workers.append(processes.WorkerProcess(
-            "worker", {**common, "REDIS_URL": self.admin_url}, log=self.tmp / "worker.log"))
+        self.workers.append(processes.WorkerProcess(  # the server's, for people only
+            "moves", {**common, "REDIS_URL": self.admin_url}, log=self.tmp / "worker.log"))
         engines = self.tmp / "engines.toml"
         argv = ", ".join(f'"{a}"' for a in fake_gtp_argv())
         engines.write_text(f'[defaults]\nname = "Fake"\nargv = [{argv}]\n')

@@ -28,9 +28,18 @@ def procfile() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
+HOST_LINES = {"moves": "python -m app.worker moves --beat", "bot": "python -m app.worker bot"}
+"""Workers of the hosts that split the Procfile's ``worker`` line (docs/several-machines.md): one
+that serves people and no engine, and one that serves only the AI's queue (an engine host,
+docs/engines.md). On one machine the Procfile's ``worker`` serves both,
+the engine on a thread of its own (app/engine_lane.py); the task tests are served split
+(tests/conftest.py), and the tests start these as process types of their own."""
+
+
 def procfile_command(process_type: str) -> str:
+    lines = {**HOST_LINES, **procfile()}
     try:
-        return procfile()[process_type]
+        return lines[process_type]
     except KeyError:
         raise SystemExit(f"no {process_type!r} line in the Procfile") from None
 
@@ -168,14 +177,14 @@ def wait_pinged(sender: Any, workers: Sequence[Proc], timeout: float = 30.0) -> 
                          + tail(workers[0].log))
 
 
-QUEUE_OF = {"worker": "moves", "bot": "bot"}
+QUEUE_OF = {"worker": "moves", "moves": "moves", "bot": "bot"}
 
 
 def worker_name_args(process_type: str, node: str) -> str:
     """Extra arguments that name the worker of a Procfile line ``node@<host>``, in the syntax of
     that line: ``celery ... worker`` takes ``-n``, ``python -m app.worker`` takes ``--name``."""
     name = f"{node}@{socket.gethostname()}"
-    program = shlex.split(procfile()[process_type])[0]
+    program = shlex.split(procfile_command(process_type))[0]
     return f"-n {quote(name)}" if program == "celery" else f"--name {quote(name)}"
 
 

@@ -1,9 +1,10 @@
-"""A busy AI engine never delays a human: the ``moves`` and ``bot`` queues are served by separate
-worker processes (the Procfile's ``worker`` and ``bot`` lines), so while the engine thinks, moves
-and agreements in other games are answered.
+"""A busy AI engine never delays a human: while the engine thinks, moves and agreements in other
+games are answered. In both shapes production runs: the Procfile's one ``worker`` (the engine's
+tasks on a thread beside the moves, app/engine_lane.py), and a host split in two (a worker for
+people, ``python -m app.worker moves --beat``, and one for the engine, ``python -m app.worker bot``).
 
-A stack of its own (key prefix, a moves worker, a bot worker) whose bot worker runs the fake GTP
-engine (tests/fakes/fake_gtp.py) with a slow command. The fake engine writes a line when it begins
+A stack of its own (key prefix, its workers) whose engine is the fake GTP engine
+(tests/fakes/fake_gtp.py) with a slow command. The fake engine writes a line when it begins
 that command and another just before it answers; the test waits for the first, sends the human
 commands, waits for their answers, and then checks that the engine's answer has still not come.
 The order of events is asserted, never a duration.
@@ -48,14 +49,17 @@ class EngineApart:
         self.listener = Listener(redis_url)
         self.keys = Keys(self.stack.prefix)
         self.bot: processes.WorkerProcess | None = None
+        """The process whose engine it is."""
 
-    def start(self, **engine_env: str) -> None:
+    def start(self, shape: str, **engine_env: str) -> None:
         common = {"VISIBILITY_TIMEOUT_S": VISIBILITY_TIMEOUT_S}
-        self.stack.start_ready("worker", **common)
-        self.bot = self.stack.start_ready(
-            "bot", **common, GNUGO_BINARY=str(fake_gtp_binary(self.stack.tmp)),
-            FAKE_GTP_LOG=str(self.gtp_log), **engine_env,
-        )
+        engine = {**common, "GNUGO_BINARY": str(fake_gtp_binary(self.stack.tmp)), "FAKE_GTP_LOG": str(self.gtp_log),
+                  **engine_env}
+        if shape == ONE_WORKER:
+            self.bot = self.stack.start_ready("worker", **engine)
+        else:
+            self.stack.start_ready("moves", **common)
+            self.bot = self.stack.start_ready("bot", **engine)
 
     def stop(self) -> None:
         try:
@@ -101,6 +105,9 @@ class EngineApart:
         return any(line.startswith(f"done {prefix}") for line in self.engine_lines())
 
 
+ONE_WORKER, SPLIT = "the Procfile's one worker", "a worker for people and one for the engine"
+
+
 FIRST_GUESS_THEN_AGREEMENT = [(0, []), (1, ["BLACK"])]
 
 
@@ -114,14 +121,14 @@ def count_steps(player: Player, game_id: str) -> list[tuple[int, list[str]]]:
     return [(e["version"] - first, e["accepted"]) for e in events]
 
 
-@pytest.fixture
-def apart(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., EngineApart]]:
+@pytest.fixture(params=[ONE_WORKER, SPLIT])
+def apart(request: pytest.FixtureRequest, tmp_path: Path, redis_url: str) -> Iterator[Callable[..., EngineApart]]:
     made: list[EngineApart] = []
 
     def make(**engine_env: str) -> EngineApart:
         running = EngineApart(tmp_path, redis_url)
         made.append(running)
-        running.start(**engine_env)
+        running.start(request.param, **engine_env)
         return running
 
     yield make

@@ -61,7 +61,7 @@ class BotStack:
         self.sender = create_celery(self.stack.settings)
         self.listener = Listener(redis_url)
         self.keys = Keys(self.stack.prefix)
-        self.stack.start_ready("worker")
+        self.stack.start_ready("moves")  # people only: the AI is the workers' of ``bot`` below
 
     def bot(self, engines: Path) -> processes.WorkerProcess:
         return self.stack.start_ready("bot", ENGINES_FILE=str(engines))
@@ -123,6 +123,22 @@ def test_a_bot_worker_that_dies_mid_move_is_replaced_by_another_and_the_game_goe
     # Acknowledged late, the task is given to the other worker after the visibility timeout (2 s).
     moved = human.wait("MoveMade", player="BLACK", timeout=90)
     assert moved["gameId"] == game_id and moved["coord"] == {"x": 0, "y": 0}  # the fake's first choice
+    assert answered(spare_log, "genmove black"), processes.tail(spare.log)
+    assert not answered(dying_log, "genmove black")
+    assert len(bots.stack.store.load(game_id).moves) == 1  # played once
+
+
+def test_the_procfile_worker_that_dies_mid_engine_move_leaves_it_to_another(bots: BotStack) -> None:
+    """The engine's thread in the Procfile's one worker (app/engine_lane.py) acknowledges late too."""
+    dying_log, spare_log = bots.tmp / "lane.log", bots.tmp / "spare.log"
+    engines = engines_file(bots.tmp / "lane.toml", dying_log, FAR_BEYOND_S, f"--genmove-delay-s={FAR_BEYOND_S}")
+    dying = bots.stack.start_ready("worker", ENGINES_FILE=str(engines))
+    human, game_id = bots.ai_game(bot_color="BLACK")
+    wait_until(lambda: began(dying_log, "genmove black"), "the worker's genmove", [dying.log, dying_log])
+    spare = bots.bot(engines_file(bots.tmp / "spare.toml", spare_log, 10))
+    processes.kill(dying.process, signal.SIGKILL)  # the worker, its engine's thread and its engine
+    moved = human.wait("MoveMade", player="BLACK", timeout=90)
+    assert moved["gameId"] == game_id and moved["coord"] == {"x": 0, "y": 0}
     assert answered(spare_log, "genmove black"), processes.tail(spare.log)
     assert not answered(dying_log, "genmove black")
     assert len(bots.stack.store.load(game_id).moves) == 1  # played once

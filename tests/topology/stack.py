@@ -16,8 +16,8 @@
                        └────────▲────────┘
                    ┌────────────┴─────────────┐
            ┌───────┴──────────┐     ┌─────────┴───────┐
-           │ work1: moves     │     │ work2: (spare,   │
-           │ --beat, bot      │     │ or a 2nd worker) │
+           │ work1: moves bot │     │ work2: (spare,   │
+           │ --beat           │     │ or a 2nd worker) │
            └──────────────────┘     └──────────────────┘
 
 Every process is the Procfile's command run inside its host's namespace with the project's venv,
@@ -190,8 +190,8 @@ class Topology:
 
     def start_worker(self, host_name: str, queue: str = "moves", beat: bool = True, wait: bool = True,
                      **env: str) -> str:
-        """The Procfile's worker (``moves --beat``) or bot line on ``host_name``; returns its node
-        name, once its liveness beat is in Redis (``wait``)."""
+        """The Procfile's worker (``moves bot --beat``), or an engine host's (``bot``), on ``host_name``;
+        returns its node name, once its liveness beat is in Redis (``wait``)."""
         host = self.host(host_name)
         node = f"{queue}-{host_name}-{uuid.uuid4().hex[:4]}@{host_name}"
         command = procfile_command("worker" if queue == "moves" else "bot")
@@ -214,7 +214,7 @@ class Topology:
                    every=0.1, detail=lambda: self.net.log(host, str(queue)))
 
     def start_standard(self, bot: bool = False) -> None:
-        """Redis on data, both webs, the edge, and ``moves --beat`` (and the bot, if asked) on
+        """Redis on data, both webs, the edge, and the Procfile's worker (and an engine host's, if asked) on
         work1. The webs and the worker start side by side and are waited for together."""
         started = time.monotonic()
         self.start_redis()

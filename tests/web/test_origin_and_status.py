@@ -141,14 +141,17 @@ def test_a_bot_worker_alone_does_not_make_the_service_online(lonely_web) -> None
     assert idle_status(server.gateway)["status"] == "Idle"
 
 
-@pytest.fixture(scope="module")
-def stack_without_ai(tmp_path_factory) -> Iterator[WebProcess]:
-    """A web process and a moves worker on a key prefix of their own, and no bot worker."""
+@pytest.fixture(scope="module", params=["moves", "worker"])
+def stack_without_ai(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[WebProcess]:
+    """A web process on a key prefix of its own, and either a worker for people only and no bot
+    worker, or the Procfile's one worker on a machine without the engine (which then leaves the
+    AI's queue alone)."""
     from ..support import processes
 
     prefix = f"{os.environ['KEY_PREFIX']}-noai-{uuid.uuid4().hex[:6]}"
     logs = tmp_path_factory.mktemp("no-ai")
-    worker = processes.start("worker", {"KEY_PREFIX": prefix}, log=logs / "worker.log")
+    no_engine = {"GNUGO_BINARY": str(logs / "gnugo")} if request.param == "worker" else {}
+    worker = processes.start(request.param, {"KEY_PREFIX": prefix, **no_engine}, log=logs / "worker.log")
     server = WebProcess(logs / "web.log", env={"KEY_PREFIX": prefix})
     client = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
     beacons = WorkerBeacons(client, Keys(prefix))
