@@ -12,6 +12,7 @@ URL do the work. See ``docs/several-machines.md``.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,21 @@ SOCKET_TIMEOUT_S = 5.0
 """With Sentinel, a command unanswered this long fails (and the next one asks the Sentinels
 again): a primary whose host died sends no reset, and a connection would wait for it for
 minutes. Longer than any blocking read (kombu's BRPOP waits 1 s)."""
+
+DEAD_PEER_S = 5
+"""With Sentinel, a connection to a host that died is given up within about this long, whatever it
+was doing. A dead host sends no reset: a socket timeout covers only a blocking read, while kombu's
+BRPOP waits in its event loop and the web's relay polls its subscription, each for ever. TCP
+keepalive probes an idle connection every second (dead after 1 + 3 x 1 s unanswered), and
+TCP_USER_TIMEOUT drops one whose sent data stays unacknowledged this long; then the connection
+fails, and the next one asks the Sentinels for the new primary."""
+
+
+def dead_peer_options() -> dict[str, Any]:
+    """redis-py's (and kombu's) connection options that find a dead peer (:data:`DEAD_PEER_S`)."""
+    return {"socket_keepalive": True,
+            "socket_keepalive_options": {socket.TCP_KEEPIDLE: 1, socket.TCP_KEEPINTVL: 1, socket.TCP_KEEPCNT: 3,
+                                         socket.TCP_USER_TIMEOUT: int(DEAD_PEER_S * 1000)}}
 
 
 class BlockingSentinelPool(SentinelConnectionPool, redis.BlockingConnectionPool):
@@ -55,7 +71,8 @@ def _database_and_password(settings: Settings) -> dict[str, Any]:
 
 
 def _sentinel(settings: Settings, **options: Any) -> Sentinel:
-    options = {"socket_timeout": SOCKET_TIMEOUT_S, "socket_connect_timeout": SENTINEL_TIMEOUT_S, **options}
+    options = {"socket_timeout": SOCKET_TIMEOUT_S, "socket_connect_timeout": SENTINEL_TIMEOUT_S,
+               **dead_peer_options(), **options}
     return Sentinel(sentinels(settings),  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                     sentinel_kwargs={"socket_timeout": SENTINEL_TIMEOUT_S}, **_database_and_password(settings),
                     **options)
@@ -92,6 +109,8 @@ def celery_options(settings: Settings) -> dict[str, Any]:
         "redbeat_redis_url": "redis-sentinel://{}:{}/{}".format(*sentinels(settings)[0], database["db"]),
         "redbeat_redis_options": {"sentinels": sentinels(settings), "service_name": settings.redis_master_name,
                                   "socket_timeout": 5, "sentinel_kwargs": {"socket_timeout": SENTINEL_TIMEOUT_S},
+                                  # RedBeat passes no other option to its Sentinel; it renews its
+                                  # lock every few seconds, so the socket timeout finds a dead primary.
                                   **database},
     }
 
@@ -101,4 +120,4 @@ def transport_options(settings: Settings) -> dict[str, Any]:
     if not settings.redis_sentinels:
         return {}
     return {"master_name": settings.redis_master_name, "sentinel_kwargs": {"socket_timeout": SENTINEL_TIMEOUT_S},
-            "socket_timeout": SOCKET_TIMEOUT_S, "socket_connect_timeout": SENTINEL_TIMEOUT_S}
+            "socket_timeout": SOCKET_TIMEOUT_S, "socket_connect_timeout": SENTINEL_TIMEOUT_S, **dead_peer_options()}

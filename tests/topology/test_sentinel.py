@@ -11,7 +11,6 @@ import asyncio
 import threading
 import time
 
-import pytest
 import redis
 
 from ..support.stats import summary
@@ -33,8 +32,6 @@ def primary(topology: Topology) -> str:
         client.close()
 
 
-@pytest.mark.xfail(run=False, reason="after the promotion (about 3 s) the games do not resume within 100 s: "
-                   "some connection still waits on the dead primary (see docs/several-machines.md)")
 def test_the_primary_dies_a_replica_is_promoted_the_stack_goes_on(tmp_path) -> None:
     require_topology()
     with Topology(tmp_path, hosts=HOSTS) as topology:
