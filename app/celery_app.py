@@ -7,9 +7,9 @@ queue so a slow engine never delays a human move.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from celery import Celery
+from celery import Celery, Task
 from kombu.entity import Queue
 
 from app import broker
@@ -22,12 +22,30 @@ BEAT_LOCK_S = 15
 TASK_MODULES = ["tasks.lobby", "tasks.colors", "tasks.moves", "tasks.sync", "tasks.undo", "tasks.housekeeping",
                 "tasks.bot", "tasks.clock", "tasks.chat", "tasks.live", "tasks.rematch"]
 
+REPR_LIMIT = 200
+"""How much of a task's arguments its log lines show."""
+
+
+def send_options(args: Any = None, kwargs: Any = None) -> dict[str, Any]:
+    """What every send adds so that Celery skips two costs of its own, profiled at a fifth and a
+    tenth of the CPU of a send here: a pure-Python ``saferepr`` of the arguments (for its log
+    lines; the builtin ``repr`` of our small arguments serves), and declaring the queue again on
+    every publish (Redis routes a task to its queue by name, and each worker declares the queues it
+    consumes)."""
+    return {"argsrepr": repr(args or ())[:REPR_LIMIT], "kwargsrepr": repr(kwargs or {})[:REPR_LIMIT],
+            "declare": ()}
+
+
+class BugoutTask(Task):  # type: ignore[misc]  # Celery has no type information
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+        return super().apply_async(args, kwargs, **{**send_options(args, kwargs), **options})
+
 
 def create_celery(settings: Optional[Settings] = None) -> Celery:
     settings = settings or Settings.from_env()
     broker.install()
     prefix = f"{settings.key_prefix}:celery:"
-    celery = Celery("bugout", include=TASK_MODULES)
+    celery = Celery("bugout", include=TASK_MODULES, task_cls=BugoutTask)
     celery.conf.update(
         **celery_options(settings),  # broker, results, RedBeat: URLs or Sentinels (app.connections)
         task_serializer="json",
