@@ -85,13 +85,12 @@ class EngineKeeper:
         timeout_s: float = 10,
         on_status: StatusCallback = lambda status, since: None,
         binary: Optional[str] = None,
-        levels: Mapping[Strength, int] = GNUGO_LEVELS,
         engines: Optional[Mapping[Strength, EngineSpec]] = None,
     ) -> None:
-        self.engines = dict(engines) if engines is not None else None
-        """The engine of each strength; ``None``: GNU Go at :attr:`levels`, ``timeout_s`` a move."""
-        self.levels = dict(levels)
-        """GNU Go's level for each strength when no ``engines`` were given."""
+        default = {strength: replace(gnugo(level), seconds_per_move=float(timeout_s))
+                   for strength, level in GNUGO_LEVELS.items()}
+        self.engines: dict[Strength, EngineSpec] = dict(engines) if engines is not None else default
+        """The engine of each strength; by default GNU Go at its levels, ``timeout_s`` a move."""
         self.idle_stop_s = idle_stop_s
         """Seconds unused before the engine stops; ``None`` never stops it on its own."""
         self.timeout_s = float(timeout_s)
@@ -138,9 +137,7 @@ class EngineKeeper:
 
     def spec(self, strength: Strength) -> EngineSpec:
         """The engine that plays ``strength``."""
-        if self.engines is not None:
-            return self.engines[strength]
-        return replace(gnugo(self.levels[strength]), seconds_per_move=self.timeout_s)
+        return self.engines[strength]
 
     def __repr__(self) -> str:
         return f"<EngineKeeper {self._status} pid={self.pid} flags={list(self.flags)}>"

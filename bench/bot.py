@@ -31,7 +31,7 @@ import os
 import random
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -42,6 +42,7 @@ from app import game as games  # noqa: E402
 from app import go  # noqa: E402
 from app.choices import Strength  # noqa: E402
 from app.engine import RESIGN, EngineKeeper, rule_flags  # noqa: E402
+from app.engines import gnugo  # noqa: E402
 from app.go import Color, Move, Point  # noqa: E402
 from app.gtp import GtpEngine, from_vertex, to_vertex  # noqa: E402
 from tests.support import proc  # noqa: E402
@@ -187,7 +188,7 @@ def bot_state(position: Position, level: int, game_id: str) -> games.GameState:
 
 
 def measure(keeper: EngineKeeper, position: Position, level: int, game_id: str) -> Sample:
-    keeper.levels[Strength.FOUR_STARS] = level
+    keeper.engines[Strength.FOUR_STARS] = replace(gnugo(level), seconds_per_move=keeper.timeout_s)
     state = bot_state(position, level, game_id)
     cpu_before = engine_cpu_s(keeper.pid)
     started = time.perf_counter()
