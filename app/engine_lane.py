@@ -47,7 +47,7 @@ class LanePool(ThreadPool):  # type: ignore[misc]  # Celery has no type informat
         def run() -> None:
             try:
                 apply_target(target, args, kwargs, callback, accept_callback)
-            except BaseException:  # noqa: BLE001  (Celery's own callbacks already logged it)
+            except BaseException:  # noqa: BLE001  (a task's own errors are the tracer's; not these)
                 log.exception("engine lane: a task failed outside its own error handling")
             finally:
                 self._on_done()
@@ -56,6 +56,9 @@ class LanePool(ThreadPool):  # type: ignore[misc]  # Celery has no type informat
 
 
 class Lane:
+    """The thread, and which consumer's prefetch window each task it holds widened (in order:
+    the thread takes them in order)."""
+
     def __init__(self) -> None:
         self._consumers: list[Any] = []
         self._lock = threading.Lock()
