@@ -158,7 +158,7 @@ class WorkerBeacons:
         return ServiceStatus(IDLE, iso_time(last_beat if last_beat is not None else started_at))
 
 
-def _engine_installed(engines_file: str) -> bool:
+def engine_installed(engines_file: str) -> bool:
     """A bot worker without its engines does not count as one: it could play nothing."""
     try:
         check_installed(load_engines(engines_file))
@@ -184,7 +184,7 @@ class Liveness(bootsteps.StartStopStep):  # type: ignore[misc]  # Celery has no 
         settings = parent.app.conf.bugout_settings
         self._beacons = WorkerBeacons(state_client(settings), Keys(settings.key_prefix))
         selected = parent.app.amqp.queues.consume_from or parent.app.amqp.queues
-        self._queues = sorted(q for q in selected if q != BOT_QUEUE or _engine_installed(settings.engines_file))
+        self._queues = sorted(q for q in selected if q != BOT_QUEUE or engine_installed(settings.engines_file))
         self._name = parent.hostname
         global _worker_name
         _worker_name = parent.hostname

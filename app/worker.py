@@ -38,7 +38,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     queues = list(dict.fromkeys(args.queues))
     if BOT_QUEUE in queues:
         _check_engines(parser)
-        if len(queues) > 1 and not _engine_installed():
+        from app.liveness import engine_installed
+
+        if len(queues) > 1 and not engine_installed(Settings.from_env().engines_file):
             # The moves go on; the engine's tasks are left to a worker that can play them, and
             # the players are told the AI is unavailable (no bot worker beats: app.liveness).
             queues.remove(BOT_QUEUE)
@@ -79,18 +81,6 @@ def _check_engines(parser: argparse.ArgumentParser) -> None:
         parser.exit(2, f"python -m app.worker bot: bad engine configuration: {bad}\n")
     for strength, spec in engines.items():
         logging.getLogger(__name__).info("%s: %s (%s)", strength.name, spec.name, " ".join(spec.argv))
-
-
-def _engine_installed() -> bool:
-    from app.engines import check_installed, load_engines
-    from app.gtp import EngineUnavailable
-
-    try:
-        check_installed(load_engines(Settings.from_env().engines_file))
-        return True
-    except EngineUnavailable as missing:
-        logging.getLogger(__name__).error("no engine, so this worker leaves the AI's queue alone: %s", missing)
-        return False
 
 
 if __name__ == "__main__":
