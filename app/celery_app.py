@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from celery import Celery, Task
+from celery import Celery
 from kombu.entity import Queue
 
 from app import broker
@@ -36,16 +36,18 @@ def send_options(args: Any = None, kwargs: Any = None) -> dict[str, Any]:
             "declare": ()}
 
 
-class BugoutTask(Task):  # type: ignore[misc]  # Celery has no type information
-    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
-        return super().apply_async(args, kwargs, **{**send_options(args, kwargs), **options})
+class BugoutCelery(Celery):  # type: ignore[misc]  # Celery has no type information
+    """Celery whose every send, by a task's ``delay`` or by name, adds :func:`send_options`."""
+
+    def send_task(self, name: str, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+        return super().send_task(name, args, kwargs, **{**send_options(args, kwargs), **options})
 
 
 def create_celery(settings: Optional[Settings] = None) -> Celery:
     settings = settings or Settings.from_env()
     broker.install()
     prefix = f"{settings.key_prefix}:celery:"
-    celery = Celery("bugout", include=TASK_MODULES, task_cls=BugoutTask)
+    celery = BugoutCelery("bugout", include=TASK_MODULES)
     celery.conf.update(
         **celery_options(settings),  # broker, results, RedBeat: URLs or Sentinels (app.connections)
         task_serializer="json",

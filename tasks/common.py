@@ -10,7 +10,7 @@ from typing import Callable, Optional, Sequence
 
 from app import social
 from app.attention import deadlines_of
-from app.celery_app import celery, send_options, settings_of
+from app.celery_app import celery, settings_of
 from app.config import BOT_QUEUE, MOVES_QUEUE
 from app.events import Delivery, Json, error
 from app.game import (
@@ -154,16 +154,15 @@ def after_save(state: GameState, now: Optional[float] = None) -> None:
 def dispatch(due: Sequence[FollowUp], now: Optional[float] = None) -> None:
     for follow_up in due:
         if isinstance(follow_up, EngineMove):
-            args = (follow_up.game_id, follow_up.version)
-            celery.send_task(ENGINE_MOVE_TASK, args, queue=BOT_QUEUE, **send_options(args))
+            celery.send_task(ENGINE_MOVE_TASK, (follow_up.game_id, follow_up.version), queue=BOT_QUEUE)
         elif isinstance(follow_up, FlagWatch):
             # Only near deadlines get a countdown: on Redis a delayed message held longer than
             # the visibility timeout is delivered again, so far deadlines are left to beat's
             # sweep, which dispatches them again once they come near.
             wait = max(0.0, follow_up.deadline - (time.time() if now is None else now))
             if wait <= deadlines_of(store().settings).flag_horizon_s:
-                args = (follow_up.game_id, follow_up.version)
-                celery.send_task(FLAG_CHECK_TASK, args, countdown=wait + 0.05, queue=MOVES_QUEUE, **send_options(args))
+                celery.send_task(FLAG_CHECK_TASK, (follow_up.game_id, follow_up.version),
+                                 countdown=wait + 0.05, queue=MOVES_QUEUE)
 
 
 def request_id(req_id: Optional[str]) -> str:
