@@ -20,7 +20,6 @@ Inside one, a received engine task
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any, Callable, Optional
 
 from celery.concurrency.base import apply_target
@@ -56,20 +55,18 @@ class LanePool(ThreadPool):  # type: ignore[misc]  # Celery has no type informat
 
 
 class Lane:
-    """The thread, and which consumer's prefetch window each task it holds widened (in order:
-    the thread takes them in order)."""
+    """The thread, and the consumer whose prefetch window each task it holds widens (a worker
+    has one consumer)."""
 
     def __init__(self) -> None:
-        self._consumers: list[Any] = []
-        self._lock = threading.Lock()
+        self._consumer: Any = None
         self.pool = LanePool(on_done=self._done)
         self.pool.start()
 
     def take(self, consumer: Any, request: Any) -> None:
         """The consumer hands over a received engine task (in the consumer's thread)."""
+        self._consumer = consumer
         consumer.qos.increment_eventually()
-        with self._lock:
-            self._consumers.append(consumer)
         try:
             request.execute_using_pool(self.pool)
         except BaseException:  # e.g. revoked: it never reaches the thread, so never ends there
@@ -77,10 +74,8 @@ class Lane:
             raise
 
     def _done(self) -> None:
-        with self._lock:
-            consumer = self._consumers.pop(0) if self._consumers else None
-        if consumer is not None:
-            consumer.qos.decrement_eventually()
+        # kombu's QoS counts under its own lock, and never narrows below one.
+        self._consumer.qos.decrement_eventually()
 
     def stop(self) -> None:
         """Queued engine tasks are dropped (unacknowledged: the broker gives them again); the

@@ -31,16 +31,17 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--beat", action="store_true", help="also run the beat schedule (in a thread)")
     parser.add_argument("--name", default=None, help="worker name (default: <queue>@<host>)")
     args = parser.parse_args(argv)
-    level = Settings.from_env().log_level.upper()
+    settings = Settings.from_env()
+    level = settings.log_level.upper()
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
 
     queues = list(dict.fromkeys(args.queues))
     if BOT_QUEUE in queues:
-        _check_engines(parser)
+        _check_engines(parser, settings)
         from app.liveness import engine_installed
 
-        if len(queues) > 1 and not engine_installed(Settings.from_env().engines_file):
+        if len(queues) > 1 and not engine_installed(settings.engines_file):
             # The moves go on; the engine's tasks are left to a worker that can play them, and
             # the players are told the AI is unavailable (no bot worker beats: app.liveness).
             queues.remove(BOT_QUEUE)
@@ -71,12 +72,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     sys.exit(worker.exitcode)
 
 
-def _check_engines(parser: argparse.ArgumentParser) -> None:
+def _check_engines(parser: argparse.ArgumentParser, settings: Settings) -> None:
     """A bad ``ENGINES_FILE`` stops a bot worker before it takes a task, saying what is wrong."""
     from app.engines import EngineConfigError, load_engines
 
     try:
-        engines = load_engines(Settings.from_env().engines_file)
+        engines = load_engines(settings.engines_file)
     except EngineConfigError as bad:
         parser.exit(2, f"python -m app.worker bot: bad engine configuration: {bad}\n")
     for strength, spec in engines.items():
