@@ -66,6 +66,22 @@ def _kill_namespace(ns: str) -> None:
         time.sleep(0.05)
 
 
+
+def _end_processes(host: Host, wait_s: float) -> None:
+    """SIGKILL what ``host`` runs (each process's group, then whatever is left in its
+    namespace) and reap the processes started there, each waited for up to ``wait_s``."""
+    for process in host.processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    _kill_namespace(host.ns)
+    for process in host.processes:
+        try:
+            process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            pass
+
 def clean_stale() -> list[str]:
     """Delete the namespaces, bridges and links of runs whose process is gone; what it removed."""
     removed: list[str] = []
@@ -189,12 +205,7 @@ class Net:
         """The host dies: off the network first (nothing it had open says goodbye), then every
         process in it is SIGKILLed."""
         self.cut(host)
-        _kill_namespace(host.ns)
-        for process in host.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
+        _end_processes(host, wait_s=10)
 
     def impair(self, delay_s: float, loss: float, seed: int = 1) -> None:
         """Put every host behind a cable of ``delay_s`` and ``loss`` (``wire.py``): one-way
@@ -233,17 +244,7 @@ class Net:
                 pass
             process.wait(timeout=5)
         for host in self.hosts.values():
-            for process in host.processes:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            _kill_namespace(host.ns)
-            for process in host.processes:
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
+            _end_processes(host, wait_s=5)
             ip("netns", "del", host.ns, check=False)
             ip("link", "del", host.link, check=False)
         for line in ip("-o", "link", "show", check=False).stdout.splitlines():

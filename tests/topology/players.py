@@ -17,7 +17,7 @@ import concurrent.futures
 import json
 import time
 import uuid
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from app import dialect
 from app.store import GameStore
@@ -264,6 +264,23 @@ def check_games(store: GameStore, games: list[Game]) -> dict[str, int]:
         "reconnects": sum(p.reconnects for g in games for p in g.pages),
         "resends": sum(p.resends for g in games for p in g.pages),
     }
+
+
+async def play_through(url: str, store: GameStore, fault: Callable[[], Awaitable[None]], games: int = 10,
+                       warm: int = 4, moves: int = 26, pace_s: float = 0.02) -> dict[str, int]:
+    """A scenario: ``games`` games seated through ``url``, each plays ``warm`` moves, then
+    ``moves`` more every ``pace_s``; 0.3 s after those begin (moves in flight) ``fault`` strikes.
+    Once every game has played them all, :func:`check_games`; the pages are closed whatever happens."""
+    seated = await seat_all(url, games)
+    try:
+        await asyncio.gather(*(g.play(warm) for g in seated))
+        playing = [asyncio.create_task(g.play(moves, pace_s=pace_s)) for g in seated]
+        await asyncio.sleep(0.3)
+        await fault()
+        await asyncio.gather(*playing)
+        return check_games(store, seated)
+    finally:
+        await asyncio.gather(*(g.close() for g in seated))
 
 
 def run(coroutine: Any, timeout_s: float = 100) -> Any:

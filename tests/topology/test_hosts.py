@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from .net import names_of_run
-from .players import check_games, run, seat_all
+from .players import play_through, run
 from .stack import Topology
 
 
@@ -23,19 +23,10 @@ def test_teardown_leaves_nothing_behind(tmp_path) -> None:
 def test_a_web_host_killed_its_clients_resume_on_the_other(topology) -> None:
     topology.start_standard()
 
-    async def scenario() -> dict[str, int]:
-        games = await seat_all(topology.gateway, 10)
-        try:
-            await asyncio.gather(*(g.play(6) for g in games))
-            playing = [asyncio.create_task(g.play(24, pace_s=0.05)) for g in games]
-            await asyncio.sleep(0.3)  # moves in flight on both webs
-            topology.net.kill_host(topology.host("web1"))
-            await asyncio.gather(*playing)
-            return check_games(topology.store, games)
-        finally:
-            await asyncio.gather(*(g.close() for g in games))
+    async def kill_web1() -> None:
+        topology.net.kill_host(topology.host("web1"))
 
-    totals = run(scenario())
+    totals = run(play_through(topology.gateway, topology.store, kill_web1, warm=6, moves=24, pace_s=0.05))
     print(totals)
     assert totals["moves"] == 10 * 30
     assert totals["reconnects"] >= 1, "nobody was on the web host that died"
@@ -44,20 +35,11 @@ def test_a_web_host_killed_its_clients_resume_on_the_other(topology) -> None:
 def test_a_work_host_killed_mid_load_its_worker_restarted_on_the_other(topology) -> None:
     topology.start_standard()
 
-    async def scenario() -> dict[str, int]:
-        games = await seat_all(topology.gateway, 10)
-        try:
-            await asyncio.gather(*(g.play(4) for g in games))
-            playing = [asyncio.create_task(g.play(26, pace_s=0.02)) for g in games]
-            await asyncio.sleep(0.3)  # tasks queued, one taken by the worker
-            topology.net.kill_host(topology.host("work1"))  # SIGKILL, off the network
-            node = topology.start_worker("work2", wait=False)
-            await asyncio.to_thread(topology.wait_beating, node)
-            await asyncio.gather(*playing)
-            return check_games(topology.store, games)
-        finally:
-            await asyncio.gather(*(g.close() for g in games))
+    async def kill_work1_start_work2() -> None:  # tasks queued, one taken by the worker
+        topology.net.kill_host(topology.host("work1"))  # SIGKILL, off the network
+        node = topology.start_worker("work2", wait=False)
+        await asyncio.to_thread(topology.wait_beating, node)
 
-    totals = run(scenario())
+    totals = run(play_through(topology.gateway, topology.store, kill_work1_start_work2))
     print(totals)
     assert totals["moves"] == 10 * 30
