@@ -1,14 +1,15 @@
-"""Which stones are dead when play stops: a fast static estimate, which the players then correct.
+"""Which stones are dead when play stops: a fast estimate, which the players then correct.
 
 Why not ask GNU Go: ``final_status_list dead`` at level 10 plays the game out and costs 1 to 18
-seconds of CPU on a 19x19 end position. This module answers in 2 ms (17 ms at worst), in the
-standard library. How good it is, ``bench/dead_stones.py`` measures on professional games decided
-by counting, against GNU Go on the same positions: counted with these dead stones, 86% of the
-final positions give the recorded winner (91% on the half the constants below were chosen on,
-81% on the other), where GNU Go level 10 gives 87% (86% on that other half). It is a suggestion:
+seconds of CPU on a 19x19 end position. This module answers in about 40 ms (100 ms at worst), in
+the standard library. How good it is, ``bench/dead_stones.py`` measures on professional games
+decided by counting, against GNU Go on the same positions: counted with these dead stones, 88.5%
+of the final positions give the recorded winner (91.4% on the half the constants below were
+chosen on, 85.7% on the other), where GNU Go level 10 gives 87.1% (85.7% on that other half);
+76% of the counts are within 2 points of the recorded margin (GNU Go 77%). It is a suggestion:
 the players toggle stones before they accept the count.
 
-The method, in three passes over :class:`~app.go.chains.Chains`:
+The method: three passes of static analysis over :class:`~app.go.chains.Chains`, then playouts:
 
 1. **Benson's unconditional life** (:mod:`app.go.benson`): chains that stay alive even if
    their owner always passes are alive, and enemy stones inside their vital regions are dead.
@@ -41,13 +42,21 @@ The method, in three passes over :class:`~app.go.chains.Chains`:
      Races are counted on liberties: shared liberties count for the side with an eye; without
      eyes, a side needs as many outside liberties as the other's outside plus shared minus one.
 
-Known failure cases, all visible in the benchmark: capturing races that only reading settles
-(liberty counts ignore approach moves, ko and shortage of liberties); eye spaces whose value
-depends on their shape beyond the cases above (bent four in the corner, bulky five); seki with
-more than two groups; regions whose boundary is still open when the players stopped (an
-invader touching an open boundary reaches its friends and is kept alive); and stones in a ko at
-the end, which are never suggested dead. The estimate errs towards keeping stones alive when an
-eye or a connection is in doubt.
+4. **Playouts** (:mod:`app.go.playouts`): ``PLAYOUTS`` random games from the position, which
+   never fill their own eyes nor put two stones or more in atari, answer captures and ataris next
+   to the last move, and end when neither side has a move; a chain's score is how often its colour
+   owns its points at the end, less how often the enemy does. They settle what the rules above
+   guess at (races, eye shapes, seki): a chain the enemy owns in most playouts (score below
+   ``-SURE``) is dead whatever the passes above said, and a chain they called dead that its colour
+   keeps in most playouts (score ``SURE`` or more) lives. The generator is seeded from the
+   position, so the same board always gets the same answer.
+
+Known failure cases, all visible in the benchmark: capturing races and eye shapes that random
+play misreads as well as the rules above (a group with one eye and room around it often lives in
+random play, so a dead one is kept alive when the passes above are not sure of it either); seki
+with more than two groups; regions whose boundary is still open when the players stopped; and
+stones in a ko at the end. The estimate errs towards keeping stones alive when an eye or a
+connection is in doubt.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ from .benson import unconditional_life
 from .board import BLACK, EMPTY, WHITE, Board
 from .chains import Chains
 from .dragons import Dragons
+from .playouts import ownership
 from .types import Point
 
 WINS, SEKI, LOSES = 1, 0, -1
@@ -63,19 +73,35 @@ WINS, SEKI, LOSES = 1, 0, -1
 
 MAX_ROUNDS = 12
 CAPTURE_BIG = 7
-# The constants above, and those of app.go.dragons and app.go.eyes, were chosen on the "tune" half
-# of the professional games in bench/dead_stones.py (and checked on GNU Go self-play games); the
-# other half is held out.
+PLAYOUTS = 32
+SURE = 0.5
+# The constants above, and those of app.go.dragons, app.go.eyes and app.go.playouts, were chosen on
+# the "tune" half of the professional games in bench/dead_stones.py; the other half is held out.
 
 
 def suggest_dead(board: Board) -> set[Point]:
-    """The stones of ``board`` that look dead, to be offered to the players when play stops."""
+    """The stones of ``board`` that look dead, to be offered to the players when play stops:
+    the static passes' verdict, corrected by the playouts where they are sure (pass 4)."""
     chains = Chains(board)
-    return {board.point(p) for chain in dead_chains(chains) for p in chains.stones[chain]}
+    kept = chains_kept(chains, ownership(board.cells, board.size, PLAYOUTS))
+    dead = {c for c in dead_chains(chains) if kept[c] < SURE}
+    dead |= {c for c, share in enumerate(kept) if share < -SURE}
+    return {board.point(p) for chain in dead for p in chains.stones[chain]}
+
+
+def chains_kept(chains: Chains, owned: list[float]) -> list[float]:
+    """How much each chain's colour keeps its points in the playouts, from ``owned`` (Black's
+    share minus White's, per point): +1 it always keeps them, -1 the enemy always takes them."""
+    kept = []
+    for chain, stones in enumerate(chains.stones):
+        share = sum(owned[p] for p in stones) / len(stones)
+        kept.append(share if chains.color[chain] == BLACK else -share)
+    return kept
 
 
 def dead_chains(chains: Chains) -> set[int]:
-    """The numbers of the dead chains among ``chains`` (see the module docstring)."""
+    """The numbers of the dead chains among ``chains`` by the static passes (1 to 3 in the module
+    docstring), before the playouts."""
     safe: set[int] = set()
     dead: set[int] = set()
     for own in (BLACK, WHITE):

@@ -50,12 +50,12 @@ CASES = {
         . . X . X X O . .
         . . X . X O O . .
         """,
-    "a group with a one-point eye, inside the enemy's area": """
-        . . . . . . X O .
-        . o o o . . X O .
-        . o . o . . X O .
-        . o o o . . X O .
-        . . . . . . X O .
+    "a group with a one-point eye, inside the enemy's closed area": """
+        X X X X X X X O .
+        X . o o o . X O .
+        X . o . o . X O .
+        X . o o o . X O .
+        X . . . . . X O .
         X X X X X X X O .
         . X . X . X O O .
         X X X X X X O . .
