@@ -178,6 +178,10 @@ class AsyncClient:
         :meth:`identify` unless told not to. ``connect_options`` go to ``websockets``' ``connect``."""
         from websockets.asyncio.client import connect
 
+        # As a browser: browsers never send pings (the server pings, every 25 s). websockets
+        # would ping every 20 s by default, which at a thousand sockets is most of what an idle
+        # server does, so a bench would charge the server for traffic no real client sends.
+        connect_options.setdefault("ping_interval", None)
         while True:
             try:
                 ws = await connect(url, compression=compression, max_queue=None, open_timeout=timeout,
