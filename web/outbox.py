@@ -147,6 +147,7 @@ class Outbox:
             try:
                 if isinstance(item, _Close):
                     self.ws.close(reason=item.code, message=item.reason)
+                    self._wake_reader()
                     return
                 with self._lock:
                     self._events -= 1
@@ -159,6 +160,14 @@ class Outbox:
                 self.closed = True
                 self._drop_socket()
                 return
+
+    def _wake_reader(self) -> None:
+        """The connection's handler, waiting in ``receive``, learns at once that the socket is
+        closed: simple-websocket wakes it only when a frame arrives or the peer goes, and a
+        client that stopped reading may never answer the close."""
+        event = getattr(self.ws, "event", None)
+        if event is not None:
+            event.set()
 
     def _drop_socket(self) -> None:
         """End the TCP connection (every descriptor of it: the library holds a duplicate)."""
