@@ -111,22 +111,24 @@ def test_a_settled_board_with_dame_left_open_has_no_dead_stones() -> None:
     assert found == expected == set()
 
 
+SEKI_DIAGRAM = """
+    . O X . O X . . .
+    . O X . O X . . .
+    . O X X O X . . .
+    . O O O X X . . .
+    . O . O X . . . .
+    . O . O X . . . .
+    . O . O X . . . .
+    . O . O X . . . .
+    . O . O X . . . .
+    """
+"""Inner black (C9-D7) and inner white (E9-E7) share D9 and D8 and have no other liberty: whoever
+fills one is taken, so neither plays there and both live."""
+
+
 def test_seki_is_alive() -> None:
-    # Inner black (C9-D7) and inner white (E9-E7) share D9 and D8 and have no other liberty:
-    # whoever fills one is taken, so neither plays there and both live.
-    diagram = """
-        . O X . O X . . .
-        . O X . O X . . .
-        . O X X O X . . .
-        . O O O X X . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        """
-    assert suggest_dead(Board.from_diagram(diagram)) == set()
-    chains = Chains(Board.from_diagram(diagram))
+    assert suggest_dead(Board.from_diagram(SEKI_DIAGRAM)) == set()
+    chains = Chains(Board.from_diagram(SEKI_DIAGRAM))
     inner_black = chains.liberties[chains.of[2]]
     inner_white = chains.liberties[chains.of[4]]
     assert inner_black == inner_white and len(inner_black) == 2

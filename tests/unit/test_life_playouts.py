@@ -13,6 +13,8 @@ from app.go.chains import Chains
 from app.go.life import chains_kept, suggest_dead
 from app.go.playouts import Playout, Position, ownership
 
+from .test_life import SEKI_DIAGRAM
+
 SETTLED = """
     . X . X O . O . .
     X X X X O O O O O
@@ -55,21 +57,8 @@ def test_lone_stones_in_the_enemy_area_are_taken() -> None:
 
 
 def test_a_seki_survives_the_playouts() -> None:
-    # Inner black (C9-D7) and inner white (E9-E7) share D9 and D8: neither fills them, as that
-    # would put a chain of two or more stones in atari.
-    board = Board.from_diagram(
-        """
-        . O X . O X . . .
-        . O X . O X . . .
-        . O X X O X . . .
-        . O O O X X . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        . O . O X . . . .
-        """
-    )
+    # Neither side fills a shared liberty: that would put a chain of two or more stones in atari.
+    board = Board.from_diagram(SEKI_DIAGRAM)
     chains = Chains(board)
     kept = chains_kept(chains, ownership(board.cells, board.size, 16))
     assert kept[chains.of[2]] > -0.5 and kept[chains.of[4]] > -0.5
