@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import random
 
-from app.go import Board, Point
+import pytest
+
+from app.go import Board, Point, life
 from app.go.board import BLACK, EMPTY, WHITE
 from app.go.chains import Chains
 from app.go.life import chains_kept, suggest_dead
@@ -105,3 +107,32 @@ def check(playout: Playout) -> None:
         assert playout.lsum[head] == sum(liberties)
         assert playout.lsum2[head] == sum(q * q for q in liberties)
     assert sorted(playout.empty) == sorted(p for p in playout.position.inside if cells[p] == EMPTY)
+
+
+def test_a_board_that_was_not_played_out_is_judged_without_playouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two passes early in a game: random play from a mostly empty board is long (a stranger could
+    repeat it) and says little, so only the static passes judge it."""
+    played: list[int] = []
+
+    def counted(cells: list[int], size: int, playouts: int) -> list[float]:
+        played.append(playouts)
+        return ownership(cells, size, playouts)
+
+    monkeypatch.setattr(life, "ownership", counted)
+    early = Board.from_diagram(
+        """
+        . . . . . . . . .
+        . . . . . . . . .
+        . . X . . . O . .
+        . . . . . . . . .
+        . . . . X . . . .
+        . . . . . . . . .
+        . . O . . . X . .
+        . . . . . . . . .
+        . . . . . . . . .
+        """
+    )
+    chains = Chains(early)
+    static = {early.point(p) for chain in life.dead_chains(chains) for p in chains.stones[chain]}
+    assert suggest_dead(early) == static and played == []
+    assert suggest_dead(Board.from_diagram(SETTLED)) == {Point(7, 6), Point(1, 7)} and played == [life.PLAYOUTS]
