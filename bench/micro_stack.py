@@ -15,6 +15,8 @@ from tests.support.processes import Proc
 
 MiB = 1024.0 * 1024.0
 NAN = float("nan")
+ENGINE_HOSTS = ("worker", "bot")
+"""The Procfile lines whose processes start GNU Go."""
 
 
 def fmt(value: float, digits: int = 1) -> str:
@@ -43,17 +45,24 @@ class Stack:
         return base if pid == self.procs[base].process.pid else f"{base}: child ({comm})"
 
     def cpu_by_label(self) -> dict[str, float]:
+        """CPU seconds by label. A process's own CPU and that of the children it reaped (cutime:
+        the GNU Gos a worker stopped) are apart: the worker that runs the engine does not spin
+        just because its GNU Gos did."""
         out: dict[str, float] = {}
         for pid in self.cg.pids():
-            t = proc.cpu_ticks(pid, with_children=True)
-            if t is not None:
-                label = self.label(pid)
-                out[label] = out.get(label, 0.0) + t / proc.CLK_TCK
+            own, whole = proc.cpu_ticks(pid, with_children=False), proc.cpu_ticks(pid, with_children=True)
+            if own is None or whole is None:
+                continue
+            label = self.label(pid)
+            out[label] = out.get(label, 0.0) + own / proc.CLK_TCK
+            if whole > own:  # a worker's children are its GNU Gos; Redis's, its rewrite forks
+                reaped = f"{label}: reaped children" + (" (gnugo)" if label in ENGINE_HOSTS else "")
+                out[reaped] = out.get(reaped, 0.0) + (whole - own) / proc.CLK_TCK
         return out
 
     def bot_cpu_s(self) -> float:
-        """The engine's CPU: every GNU Go, whichever worker runs it, and a worker of the AI's queue
-        alone if there is one (with its reaped GNU Gos, through cutime)."""
+        """The engine's CPU: every GNU Go, running or reaped by the worker that ran it, and a
+        worker of the AI's queue alone if there is one."""
         return sum(v for k, v in self.cpu_by_label().items()
                    if k in ("bot", "gnugo") or k.startswith("bot:") or k.endswith("(gnugo)"))
 
