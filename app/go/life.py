@@ -88,11 +88,10 @@ def suggest_dead(board: Board) -> set[Point]:
     """The stones of ``board`` that look dead, to be offered to the players when play stops:
     the static passes' verdict, corrected by the playouts where they are sure (pass 4)."""
     chains = Chains(board)
-    if board.cells.count(EMPTY) > PLAYED_OUT_MAX_EMPTY * len(board.cells):
-        return {board.point(p) for chain in dead_chains(chains) for p in chains.stones[chain]}
-    kept = chains_kept(chains, ownership(board.cells, board.size, PLAYOUTS))
-    dead = {c for c in dead_chains(chains) if kept[c] < SURE}
-    dead |= {c for c, share in enumerate(kept) if share < -SURE}
+    dead = dead_chains(chains)
+    if board.cells.count(EMPTY) <= PLAYED_OUT_MAX_EMPTY * len(board.cells):
+        kept = chains_kept(chains, ownership(board.cells, board.size, PLAYOUTS))
+        dead = {c for c in dead if kept[c] < SURE} | {c for c, share in enumerate(kept) if share < -SURE}
     return {board.point(p) for chain in dead for p in chains.stones[chain]}
 
 
