@@ -66,7 +66,6 @@ def _kill_namespace(ns: str) -> None:
         time.sleep(0.05)
 
 
-
 def _end_processes(host: Host, wait_s: float) -> None:
     """SIGKILL what ``host`` runs (each process's group, then whatever is left in its
     namespace) and reap the processes started there, each waited for up to ``wait_s``."""
@@ -81,6 +80,7 @@ def _end_processes(host: Host, wait_s: float) -> None:
             process.wait(timeout=wait_s)
         except subprocess.TimeoutExpired:
             pass
+
 
 def clean_stale() -> list[str]:
     """Delete the namespaces, bridges and links of runs whose process is gone; what it removed."""

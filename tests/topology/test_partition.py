@@ -14,13 +14,14 @@ def test_the_work_host_cut_off_for_ten_seconds_then_healed(topology) -> None:
     topology.start_standard()
     work1 = topology.host("work1")
     node = next(iter(topology.workers))
-    healed_at = [0.0]
+    healed_at = 0.0
 
     async def cut_ten_seconds() -> None:
+        nonlocal healed_at
         topology.net.cut(work1)
         await asyncio.sleep(10)
         topology.net.heal(work1)
-        healed_at[0] = time.time()
+        healed_at = time.time()
 
     started = time.monotonic()
     # Only work1's worker can have played the moves after the heal.
@@ -28,5 +29,5 @@ def test_the_work_host_cut_off_for_ten_seconds_then_healed(topology) -> None:
     print(totals, f"scenario {time.monotonic() - started:.1f}s")
     assert totals["moves"] == 10 * 30
     # And it beats again: the gateway counts it as live.
-    wait_until(lambda: (topology.store.redis.zscore(topology.store.keys.workers("moves"), node) or 0) > healed_at[0],
+    wait_until(lambda: (topology.store.redis.zscore(topology.store.keys.workers("moves"), node) or 0) > healed_at,
                30, "the worker did not beat after the partition")
